@@ -1,5 +1,6 @@
 /**
- * `clmkit/data`: transactions in, cleaned log, customer summaries, cohorts, splits and streams out.
+ * `clmkit/data`: transactions in; cleaned log, customer summaries, cohorts, calibration/holdout
+ * splits and streaming summaries out.
  *
  * @module
  */
@@ -16,10 +17,31 @@ export type {
   TransactionRecord,
 } from './types.js';
 export { DAYS_PER_UNIT, parseIsoTimestamp, toEpochMs } from './time.js';
+export { summarize, summaryRows, type CustomerSummaryRow, type SummarizeOptions } from './summarize.js';
+export {
+  cleanTransactions,
+  CLEAN_REASONS,
+  type CleanOptions,
+  type CleanReason,
+  type CleaningReport,
+  type CleanResult,
+  type OutlierRule,
+  type RemovedRows,
+} from './clean.js';
+export {
+  calibrationHoldoutSplit,
+  type CalibrationHoldout,
+  type CalibrationHoldoutOptions,
+  type HoldoutSummary,
+} from './split.js';
+export { cohortTable, type CohortOptions, type CohortTable } from './cohort.js';
+export { summarizeStream, type RecordSource, type SummarizeStreamOptions } from './stream.js';
+export { readCsvRecords, type CsvOptions, type CsvRecord } from './csv.js';
 export {
   ClmError,
   ConvergenceError,
   InvalidInputError,
+  MAX_ISSUES,
   NotEnoughDataError,
   NotFittedError,
   type ClmErrorCode,

@@ -1,0 +1,334 @@
+/**
+ * Reading transactions (records or columns) into typed columns, with a status per row.
+ * Shared by `summarize` (which throws on any bad row) and `cleanTransactions` (which removes and
+ * counts them). One pass, no per-row allocation beyond the customer-id strings themselves.
+ *
+ * @internal
+ * @module
+ */
+import { IssueCollector, InvalidInputError, MAX_ISSUES } from '../errors.js';
+import { show } from '../validate.js';
+import { toEpochMs } from './time.js';
+import type { FieldNames, TransactionInput } from './types.js';
+
+/** Why a row is not usable. 0 = usable. @internal */
+export const RowStatus = {
+  Ok: 0,
+  MissingId: 1,
+  InvalidTimestamp: 2,
+  MissingAmount: 3,
+  InvalidAmount: 4,
+  NegativeAmount: 5,
+} as const;
+
+/** Typed columns read from the caller's input. @internal */
+export interface ParsedLog {
+  /** Number of input rows. */
+  readonly n: number;
+  /** Customer index per row (−1 where the id is missing). */
+  readonly customer: Int32Array;
+  /** Distinct customer ids, as strings, in first-appearance order. */
+  readonly customerKeys: string[];
+  /** True when every valid id was a number or a number's canonical string (customers then sort numerically). */
+  readonly numericIds: boolean;
+  /** Epoch ms per row (NaN where invalid). */
+  readonly ms: Float64Array;
+  /** Amount per row (NaN where missing or invalid); null when no row has an amount. */
+  readonly amount: Float64Array | null;
+  /** Status per row. */
+  readonly status: Uint8Array;
+  /** How many rows are not `Ok`. */
+  readonly badRows: number;
+}
+
+/** Resolved field names. @internal */
+export interface Fields {
+  readonly customerId: string;
+  readonly timestamp: string;
+  readonly amount: string;
+}
+
+/** @internal */
+export function resolveFields(fields: { readonly [K in keyof FieldNames]?: string | undefined } | undefined): Fields {
+  return {
+    customerId: fields?.customerId ?? 'customerId',
+    timestamp: fields?.timestamp ?? 'timestamp',
+    amount: fields?.amount ?? 'amount',
+  };
+}
+
+/** Reads one row's three fields. @internal */
+export interface RowReader {
+  readonly n: number;
+  readonly kind: 'records' | 'columns';
+  id(i: number): unknown;
+  timestamp(i: number): unknown;
+  amount(i: number): unknown;
+  /** Whether any amount can be present at all (false: records/columns without the field). */
+  readonly mayHaveAmount: boolean;
+}
+
+function isArrayLike(v: unknown): v is ArrayLike<unknown> {
+  return (
+    Array.isArray(v) ||
+    ArrayBuffer.isView(v) ||
+    (typeof v === 'object' && v !== null && typeof (v as { length?: unknown }).length === 'number')
+  );
+}
+
+/**
+ * Builds a {@link RowReader} over records or columns, validating the container shape (not the
+ * rows). Throws InvalidInputError for a container that is neither.
+ *
+ * @internal
+ */
+export function rowReader(input: TransactionInput, f: Fields, context: string): RowReader {
+  if (Array.isArray(input)) {
+    const records = input as readonly Readonly<Record<string, unknown>>[];
+    const issues = new IssueCollector();
+    for (let i = 0; i < records.length; i++) {
+      const r: unknown = records[i];
+      if (r === null || typeof r !== 'object') issues.add('transactions', `expected a record object, got ${show(r)}`, i);
+    }
+    issues.throwIfAny(context);
+    return {
+      n: records.length,
+      kind: 'records',
+      id: (i) => records[i][f.customerId],
+      timestamp: (i) => records[i][f.timestamp],
+      amount: (i) => records[i][f.amount],
+      mayHaveAmount: true,
+    };
+  }
+  const maybe: unknown = input;
+  if (maybe !== null && typeof maybe === 'object') {
+    const cols = input as unknown as Readonly<Record<string, unknown>>;
+    const idCol = cols[f.customerId];
+    const tsCol = cols[f.timestamp];
+    const amCol = cols[f.amount];
+    const issues = new IssueCollector();
+    if (!isArrayLike(idCol)) issues.add(f.customerId, `expected a column (array) of customer ids, got ${show(idCol)}`);
+    if (!isArrayLike(tsCol)) issues.add(f.timestamp, `expected a column (array) of timestamps, got ${show(tsCol)}`);
+    if (amCol !== undefined && !isArrayLike(amCol)) issues.add(f.amount, `expected a column (array) of amounts, got ${show(amCol)}`);
+    issues.throwIfAny(`${context}: transactions must be an array of records or an object of columns`);
+    const ids = idCol as ArrayLike<unknown>;
+    const ts = tsCol as ArrayLike<unknown>;
+    const am = amCol as ArrayLike<unknown> | undefined;
+    if (ts.length !== ids.length || (am !== undefined && am.length !== ids.length)) {
+      throw new InvalidInputError(`${context}: columns must have equal lengths`, [
+        {
+          path: 'transactions',
+          message: `${f.customerId} has ${ids.length} values, ${f.timestamp} ${ts.length}${am ? `, ${f.amount} ${am.length}` : ''}`,
+        },
+      ]);
+    }
+    return {
+      n: ids.length,
+      kind: 'columns',
+      id: (i) => ids[i],
+      timestamp: (i) => ts[i],
+      amount: am ? (i) => am[i] : () => undefined,
+      mayHaveAmount: am !== undefined,
+    };
+  }
+  throw new InvalidInputError(context, [
+    { path: 'transactions', message: `expected an array of records or an object of columns, got ${show(input)}` },
+  ]);
+}
+
+/** Options for {@link parseLog}. @internal */
+export interface ParseOptions {
+  /** Collect issues and throw (summarize) instead of only marking rows (clean). */
+  readonly strict: boolean;
+  /** Treat negative amounts as bad rows. */
+  readonly rejectNegative: boolean;
+  /** Parse non-ISO timestamp strings; must return epoch ms or NaN. */
+  readonly parseTimestamp?: ((value: unknown, row: number) => number) | undefined;
+}
+
+/**
+ * Interns customer ids and validates one row at a time; shared by the batch reader
+ * ({@link parseLog}) and the streaming summary so both accept and reject exactly the same rows.
+ *
+ * Ids: numbers and the canonical string form of a number (`'42'`, not `'042'`) are the same id;
+ * customers sort numerically when every id is such a number, otherwise by UTF-16 code units.
+ *
+ * @internal
+ */
+export class LogBuilder {
+  readonly keys: string[] = [];
+  readonly issues: IssueCollector | null;
+  private readonly byNumber = new Map<number, number>();
+  private readonly byString = new Map<string, number>();
+  private nonNumeric = false;
+  /** Rows with a non-null amount (valid or not). */
+  amountsSeen = 0;
+  /** Rows whose amount was missing (only the first MAX_ISSUES are listed). */
+  missingAmountRows: number[] = [];
+  missingAmountCount = 0;
+  badRows = 0;
+  // Outputs of the last addRow call.
+  customer = -1;
+  ms = NaN;
+  amount = NaN;
+
+  constructor(
+    private readonly f: Fields,
+    private readonly opts: ParseOptions,
+  ) {
+    this.issues = opts.strict ? new IssueCollector() : null;
+  }
+
+  get numericIds(): boolean {
+    return !this.nonNumeric && this.keys.length > 0;
+  }
+
+  /** Customer index of an id, or −1 when the id is missing or invalid. */
+  intern(id: unknown): number {
+    if (typeof id === 'number') {
+      if (!Number.isFinite(id)) return -1;
+      let c = this.byNumber.get(id);
+      if (c === undefined) {
+        c = this.keys.length;
+        this.byNumber.set(id, c);
+        this.keys.push(String(id));
+      }
+      return c;
+    }
+    if (typeof id !== 'string' || id.length === 0) return -1;
+    let c = this.byString.get(id);
+    if (c === undefined) {
+      const num = Number(id);
+      if (Number.isFinite(num) && String(num) === id) {
+        c = this.byNumber.get(num);
+        if (c === undefined) {
+          c = this.keys.length;
+          this.byNumber.set(num, c);
+          this.keys.push(id);
+        }
+      } else {
+        this.nonNumeric = true;
+        c = this.keys.length;
+        this.keys.push(id);
+      }
+      this.byString.set(id, c);
+    }
+    return c;
+  }
+
+  /**
+   * Validates row `i` and sets `customer`, `ms`, `amount`. Returns its {@link RowStatus}.
+   * `hasAmountField` false means the input cannot carry amounts (amount stays NaN, status Ok).
+   */
+  addRow(id: unknown, rawTs: unknown, rawAmount: unknown, i: number, hasAmountField: boolean): number {
+    const f = this.f;
+    const c = this.intern(id);
+    this.customer = c;
+    this.amount = NaN;
+    if (c < 0) {
+      this.ms = NaN;
+      this.badRows++;
+      this.issues?.add(f.customerId, `expected a non-empty string or a finite number, got ${show(id)}`, i);
+      return RowStatus.MissingId;
+    }
+    let t = toEpochMs(rawTs);
+    if (t !== t && this.opts.parseTimestamp !== undefined && rawTs !== null && rawTs !== undefined) {
+      t = this.opts.parseTimestamp(rawTs, i);
+    }
+    this.ms = t;
+    if (!Number.isFinite(t)) {
+      this.badRows++;
+      this.issues?.add(
+        f.timestamp,
+        `expected a Date, an ISO-8601 string (e.g. "2024-03-01" or "2024-03-01T10:15:00Z") or epoch milliseconds, got ${show(rawTs)}`,
+        i,
+      );
+      return RowStatus.InvalidTimestamp;
+    }
+    if (!hasAmountField) return RowStatus.Ok;
+    if (rawAmount === undefined || rawAmount === null) {
+      this.missingAmountCount++;
+      if (this.missingAmountRows.length < MAX_ISSUES) this.missingAmountRows.push(i);
+      return RowStatus.Ok; // decided in finish(): bad only if other rows have amounts
+    }
+    this.amountsSeen++;
+    if (typeof rawAmount !== 'number' || !Number.isFinite(rawAmount)) {
+      this.badRows++;
+      this.issues?.add(
+        f.amount,
+        `expected a finite number, got ${typeof rawAmount === 'string' ? `the string ${show(rawAmount)} (convert amounts to numbers first)` : show(rawAmount)}`,
+        i,
+      );
+      return RowStatus.InvalidAmount;
+    }
+    this.amount = rawAmount;
+    if (rawAmount < 0 && this.opts.rejectNegative) {
+      this.badRows++;
+      this.issues?.add(f.amount, `expected an amount ≥ 0, got ${rawAmount}`, i);
+      return RowStatus.NegativeAmount;
+    }
+    return RowStatus.Ok;
+  }
+
+  /** Whether the log carries amounts: true when any row had one. */
+  get hasAmounts(): boolean {
+    return this.amountsSeen > 0;
+  }
+
+  /**
+   * Records rows with a missing amount as issues when other rows have amounts, then throws in
+   * strict mode if anything was wrong.
+   */
+  finish(context: string): void {
+    if (this.hasAmounts && this.missingAmountCount > 0) {
+      this.badRows += this.missingAmountCount;
+      if (this.issues !== null) {
+        for (const i of this.missingAmountRows) this.issues.add(this.f.amount, 'missing, while other rows have an amount', i);
+        this.issues.count += this.missingAmountCount - this.missingAmountRows.length;
+      }
+    }
+    if (this.issues !== null && this.issues.count > 0) {
+      this.issues.issues.sort((a, b) => (a.row ?? -1) - (b.row ?? -1));
+      this.issues.throwIfAny(context);
+    }
+  }
+}
+
+/**
+ * Reads every row into typed columns with a status each. In strict mode throws an
+ * {@link InvalidInputError} listing every bad row (capped) instead of returning.
+ *
+ * @internal
+ */
+export function parseLog(reader: RowReader, f: Fields, context: string, opts: ParseOptions): ParsedLog {
+  const n = reader.n;
+  const customer = new Int32Array(n);
+  const ms = new Float64Array(n);
+  const status = new Uint8Array(n);
+  const amount = reader.mayHaveAmount ? new Float64Array(n) : null;
+  const b = new LogBuilder(f, opts);
+  const hasField = reader.mayHaveAmount;
+  for (let i = 0; i < n; i++) {
+    const s = b.addRow(reader.id(i), reader.timestamp(i), hasField ? reader.amount(i) : undefined, i, hasField);
+    status[i] = s;
+    customer[i] = b.customer;
+    ms[i] = b.ms;
+    if (amount !== null) amount[i] = b.amount;
+  }
+  if (amount !== null && b.hasAmounts && b.missingAmountCount > 0) {
+    for (let i = 0; i < n; i++) {
+      if (status[i] === RowStatus.Ok && amount[i] !== amount[i]) status[i] = RowStatus.MissingAmount;
+    }
+  }
+  b.finish(context);
+  return {
+    n,
+    customer,
+    customerKeys: b.keys,
+    numericIds: b.numericIds,
+    ms,
+    amount: b.hasAmounts ? amount : null,
+    status,
+    badRows: b.badRows,
+  };
+}
