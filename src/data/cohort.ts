@@ -177,7 +177,7 @@ function monthLabel(monthIndex: number): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
 }
 
-/** ISO-8601 week label of the week starting on Monday `mondayDay` (days since 1970-01-01). */
+/** ISO-8601 week label of the week starting on Monday `mondayDay` (days since 1970-01-01). @internal */
 export function isoWeekLabel(mondayDay: number): string {
   const thursday = new Date((mondayDay + 3) * MS_PER_DAY);
   const year = thursday.getUTCFullYear();

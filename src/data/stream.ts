@@ -84,7 +84,7 @@ export async function summarizeStream(source: RecordSource, options?: SummarizeS
   const acc = (opts.order ?? 'per-customer') === 'any' ? new RowAccumulator() : new CustomerAccumulator(periodScheme(aggregation, unit), givenEnd);
   let row = 0;
   const take = (item: unknown): void => {
-    const rec = item as TransactionLike;
+    const rec = item as Readonly<Record<string, unknown>>;
     const status =
       item !== null && typeof item === 'object'
         ? b.addRow(rec[f.customerId], rec[f.timestamp], rec[f.amount], row, true)

@@ -68,10 +68,11 @@ export interface TransactionColumns {
 }
 
 /**
- * Any object with a customer id and a timestamp under some field names; see
- * {@link FieldNames} to map your own names (e.g. `{ customerId: 'user_id', timestamp: 'date' }`).
+ * Any object with a customer id and a timestamp under some field names — your own interfaces
+ * and classes included; see {@link FieldNames} to map your own names
+ * (e.g. `{ customerId: 'user_id', timestamp: 'date' }`). Fields are validated at run time.
  */
-export type TransactionLike = Readonly<Record<string, unknown>>;
+export type TransactionLike = object;
 
 /** Transactions as records or as columns. */
 export type TransactionInput = readonly TransactionLike[] | TransactionColumns;
