@@ -6,3 +6,4 @@
  * @module
  */
 export * from './data/index.js';
+export * from './math/index.js';

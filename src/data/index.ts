@@ -37,6 +37,7 @@ export {
 export { cohortTable, type CohortOptions, type CohortTable } from './cohort.js';
 export { summarizeStream, type RecordSource, type SummarizeStreamOptions } from './stream.js';
 export { readCsvRecords, type CsvOptions, type CsvRecord } from './csv.js';
+export { pseudonymize, type PseudonymizeOptions } from './pseudonymize.js';
 export {
   ClmError,
   ConvergenceError,
