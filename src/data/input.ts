@@ -57,14 +57,24 @@ export function resolveFields(fields: { readonly [K in keyof FieldNames]?: strin
   };
 }
 
-/** Reads one row's three fields. @internal */
+/**
+ * The caller's rows, validated as a container (records or equal-length columns) but not yet
+ * row by row. Hot loops read `records` or `columns` directly, without per-row closures.
+ *
+ * @internal
+ */
 export interface RowReader {
   readonly n: number;
   readonly kind: 'records' | 'columns';
-  id(i: number): unknown;
-  timestamp(i: number): unknown;
-  amount(i: number): unknown;
-  /** Whether any amount can be present at all (false: records/columns without the field). */
+  /** Set when kind is 'records'. */
+  readonly records?: readonly Readonly<Record<string, unknown>>[];
+  /** Set when kind is 'columns'. */
+  readonly columns?: {
+    readonly id: ArrayLike<unknown>;
+    readonly timestamp: ArrayLike<unknown>;
+    readonly amount: ArrayLike<unknown> | undefined;
+  };
+  /** Whether any amount can be present at all (false: columns without an amount column). */
   readonly mayHaveAmount: boolean;
 }
 
@@ -91,14 +101,7 @@ export function rowReader(input: TransactionInput, f: Fields, context: string): 
       if (r === null || typeof r !== 'object') issues.add('transactions', `expected a record object, got ${show(r)}`, i);
     }
     issues.throwIfAny(context);
-    return {
-      n: records.length,
-      kind: 'records',
-      id: (i) => records[i][f.customerId],
-      timestamp: (i) => records[i][f.timestamp],
-      amount: (i) => records[i][f.amount],
-      mayHaveAmount: true,
-    };
+    return { n: records.length, kind: 'records', records, mayHaveAmount: true };
   }
   const maybe: unknown = input;
   if (maybe !== null && typeof maybe === 'object') {
@@ -122,14 +125,7 @@ export function rowReader(input: TransactionInput, f: Fields, context: string): 
         },
       ]);
     }
-    return {
-      n: ids.length,
-      kind: 'columns',
-      id: (i) => ids[i],
-      timestamp: (i) => ts[i],
-      amount: am ? (i) => am[i] : () => undefined,
-      mayHaveAmount: am !== undefined,
-    };
+    return { n: ids.length, kind: 'columns', columns: { id: ids, timestamp: ts, amount: am }, mayHaveAmount: am !== undefined };
   }
   throw new InvalidInputError(context, [
     { path: 'transactions', message: `expected an array of records or an object of columns, got ${show(input)}` },
@@ -183,8 +179,20 @@ export class LogBuilder {
     return !this.nonNumeric && this.keys.length > 0;
   }
 
+  private lastId: unknown = undefined;
+  private lastIndex = -1;
+
   /** Customer index of an id, or −1 when the id is missing or invalid. */
   intern(id: unknown): number {
+    // Logs are often grouped by customer: skip the hash lookup for a repeat of the last id.
+    if (id === this.lastId && id !== undefined) return this.lastIndex;
+    const c = this.lookup(id);
+    this.lastId = id;
+    this.lastIndex = c;
+    return c;
+  }
+
+  private lookup(id: unknown): number {
     if (typeof id === 'number') {
       if (!Number.isFinite(id)) return -1;
       let c = this.byNumber.get(id);
@@ -308,12 +316,27 @@ export function parseLog(reader: RowReader, f: Fields, context: string, opts: Pa
   const amount = reader.mayHaveAmount ? new Float64Array(n) : null;
   const b = new LogBuilder(f, opts);
   const hasField = reader.mayHaveAmount;
-  for (let i = 0; i < n; i++) {
-    const s = b.addRow(reader.id(i), reader.timestamp(i), hasField ? reader.amount(i) : undefined, i, hasField);
-    status[i] = s;
-    customer[i] = b.customer;
-    ms[i] = b.ms;
-    if (amount !== null) amount[i] = b.amount;
+  const cols = reader.columns;
+  if (cols !== undefined) {
+    const { id, timestamp, amount: am } = cols;
+    for (let i = 0; i < n; i++) {
+      status[i] = b.addRow(id[i], timestamp[i], am === undefined ? undefined : am[i], i, hasField);
+      customer[i] = b.customer;
+      ms[i] = b.ms;
+      if (amount !== null) amount[i] = b.amount;
+    }
+  } else {
+    const recs = reader.records!;
+    const idF = f.customerId;
+    const tsF = f.timestamp;
+    const amF = f.amount;
+    for (let i = 0; i < n; i++) {
+      const r = recs[i];
+      status[i] = b.addRow(r[idF], r[tsF], r[amF], i, true);
+      customer[i] = b.customer;
+      ms[i] = b.ms;
+      if (amount !== null) amount[i] = b.amount;
+    }
   }
   if (amount !== null && b.hasAmounts && b.missingAmountCount > 0) {
     for (let i = 0; i < n; i++) {

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { InvalidInputError, NotEnoughDataError } from '../errors.js';
 import { parseOptions, show } from '../validate.js';
 import { parseLog, resolveFields, rowReader, type ParsedLog } from './input.js';
-import { periodScheme, resolveEndMs, type PeriodScheme } from './time.js';
+import { MS_PER_DAY, periodScheme, resolveEndMs, type PeriodScheme } from './time.js';
 import type { Aggregation, CustomerSummary, FieldNames, TimeUnit, TimestampInput, TransactionInput } from './types.js';
 
 /** Options of {@link summarize}. */
@@ -178,29 +178,40 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
   const C = parsed.customerKeys.length;
   const scheme: PeriodScheme = periodScheme(o.aggregation, o.unit);
   const endKey = scheme.key(o.endMs);
-  const rowKey = new Float64Array(n);
+  const skip = o.skip;
+
+  // Pass 1: period key per row (NaN = not counted) and rows per customer.
+  const rowKey = periodKeys(ms, o.aggregation, scheme);
   const start = new Int32Array(C + 1);
   let excluded = 0;
-  const skip = o.skip;
   for (let i = 0; i < n; i++) {
-    if (status[i] !== 0 || (skip !== undefined && skip[i] !== 0)) continue;
-    const k = scheme.key(ms[i]);
-    if (k > endKey) {
+    if (status[i] !== 0 || (skip !== undefined && skip[i] !== 0)) {
+      rowKey[i] = NaN;
+      continue;
+    }
+    if (rowKey[i] > endKey) {
       excluded++;
       rowKey[i] = NaN;
       continue;
     }
-    rowKey[i] = k;
     start[customer[i] + 1]++;
   }
   for (let c = 0; c < C; c++) start[c + 1] += start[c];
   const used = start[C];
-  const order = new Int32Array(used);
+
+  // Pass 2: scatter rows into customer-contiguous arrays (stable: input order within a
+  // customer), so pass 3 reads sequentially.
+  const K = new Float64Array(used);
+  const M = new Float64Array(used);
+  const A = amount === null ? null : new Float64Array(used);
   const fill = start.slice(0, C);
   for (let i = 0; i < n; i++) {
-    if (status[i] !== 0 || (skip !== undefined && skip[i] !== 0)) continue;
-    if (rowKey[i] !== rowKey[i]) continue;
-    order[fill[customer[i]]++] = i;
+    const k = rowKey[i];
+    if (k !== k) continue;
+    const p = fill[customer[i]]++;
+    K[p] = k;
+    M[p] = ms[i];
+    if (A !== null) A[p] = amount![i];
   }
 
   // Customers with at least one counted row, sorted by id.
@@ -208,12 +219,13 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
   for (let c = 0; c < C; c++) if (start[c + 1] > start[c]) present.push(c);
   const keys = parsed.customerKeys;
   sortCustomers(present, keys, parsed.numericIds);
-
   const m = present.length;
   if (o.rowOfCustomer !== undefined) {
     o.rowOfCustomer.fill(-1);
     for (let j = 0; j < m; j++) o.rowOfCustomer[present[j]] = j;
   }
+
+  // Pass 3: one sequential scan per customer.
   const out = {
     customerId: new Array<string>(m),
     frequency: new Float64Array(m),
@@ -226,53 +238,46 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
     lastPurchase: new Float64Array(m),
   };
   const divisor = scheme.divisor;
-  let scratch = new Float64Array(64);
   for (let j = 0; j < m; j++) {
     const c = present[j];
     const s0 = start[c];
     const s1 = start[c + 1];
-    const len = s1 - s0;
-    if (scratch.length < len) scratch = new Float64Array(Math.max(len, scratch.length * 2));
     let firstKey = Infinity;
     let lastKey = -Infinity;
     let firstMs = Infinity;
     let lastMs = -Infinity;
     let sorted = true;
-    let prev = -Infinity;
     for (let p = s0; p < s1; p++) {
-      const i = order[p];
-      const k = rowKey[i];
-      scratch[p - s0] = k;
-      if (k < prev) sorted = false;
-      prev = k;
+      const k = K[p];
+      if (k < lastKey) sorted = false;
       if (k < firstKey) firstKey = k;
       if (k > lastKey) lastKey = k;
-      const t = ms[i];
+      const t = M[p];
       if (t < firstMs) firstMs = t;
       if (t > lastMs) lastMs = t;
     }
-    const ks = scratch.subarray(0, len);
-    if (!sorted) ks.sort();
-    let occasions = 1;
-    for (let p = 1; p < len; p++) if (ks[p] !== ks[p - 1]) occasions++;
     let total = 0;
     let repeat = 0;
-    if (amount !== null) {
+    if (A !== null) {
       for (let p = s0; p < s1; p++) {
-        const i = order[p];
-        const a = amount[i];
+        const a = A[p];
         total += a;
-        if (rowKey[i] !== firstKey) repeat += a;
+        if (K[p] !== firstKey) repeat += a;
       }
     }
+    // Distinct occasions: count key changes in time order (sorting the segment if needed).
+    const seg = K.subarray(s0, s1);
+    if (!sorted) seg.sort();
+    let occasions = 1;
+    for (let p = 1; p < seg.length; p++) if (seg[p] !== seg[p - 1]) occasions++;
     const x = occasions - 1;
-    out.customerId[j] = keys[c]!;
+    out.customerId[j] = keys[c];
     out.frequency[j] = x;
     out.recency[j] = x === 0 ? 0 : (lastKey - firstKey) / divisor;
     out.T[j] = (endKey - firstKey) / divisor;
     out.monetaryValue[j] = x === 0 ? 0 : repeat / x;
     out.totalSpend[j] = total;
-    out.transactions[j] = len;
+    out.transactions[j] = s1 - s0;
     out.firstPurchase[j] = firstMs;
     out.lastPurchase[j] = lastMs;
   }
@@ -285,6 +290,24 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
     excludedAfterEnd: excluded,
     ...out,
   };
+}
+
+/**
+ * Period keys of every row, with the common aggregations computed inline (no per-row call).
+ *
+ * @internal
+ */
+export function periodKeys(ms: Float64Array, aggregation: Aggregation, scheme: PeriodScheme): Float64Array {
+  const n = ms.length;
+  const key = new Float64Array(n);
+  if (aggregation === 'day') {
+    for (let i = 0; i < n; i++) key[i] = Math.floor(ms[i] / MS_PER_DAY);
+  } else if (aggregation === 'none') {
+    key.set(ms);
+  } else {
+    for (let i = 0; i < n; i++) key[i] = ms[i] === ms[i] ? scheme.key(ms[i]) : NaN;
+  }
+  return key;
 }
 
 /**
