@@ -39,6 +39,14 @@ export { summarizeStream, type RecordSource, type SummarizeStreamOptions } from 
 export { readCsvRecords, type CsvOptions, type CsvRecord } from './csv.js';
 export { pseudonymize, type PseudonymizeOptions } from './pseudonymize.js';
 export {
+  simulateTransactions,
+  type SimulatedCustomer,
+  type SimulatedDefect,
+  type SimulatedLog,
+  type SimulateTransactionsOptions,
+} from './simulate.js';
+export { sampleTransactions, SAMPLE_LOG_OPTIONS } from './sample.js';
+export {
   ClmError,
   ConvergenceError,
   InvalidInputError,
