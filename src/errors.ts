@@ -44,7 +44,10 @@ export class ClmError extends Error {
 export interface InputIssue {
   /** Field or option path, dot-separated (`'options.observationEnd'`, `'amount'`). */
   readonly path: string;
-  /** 0-based index of the offending row in the caller's input, when the issue is about a row. */
+  /**
+   * 0-based index of the offending row in the caller's input, when the issue is about a row
+   * (for `readCsvRecords`, which reads text, the 1-based line number in the file).
+   */
   readonly row?: number;
   /** What was expected and what arrived. */
   readonly message: string;

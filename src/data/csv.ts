@@ -45,7 +45,8 @@ const schema = z.strictObject({
  * Reads CSV text from a stream of chunks and yields batches of records, one object per line,
  * keyed by the header's column names.
  *
- * Handles quoted fields (`"a, b"`, `"say ""hi"""`, line breaks inside quotes), `\n` and `\r\n`
+ * Handles quoted fields (`"a, b"`, `"say ""hi"""`, line breaks inside quotes; a quote inside an
+ * unquoted field, as in `5" screen`, is literal), `\n` and `\r\n`
  * line ends, a UTF-8 byte-order mark, and a missing final newline. Blank lines are skipped. A
  * line with more cells than the header throws an {@link InvalidInputError} naming its line number
  * (1-based, counting the header); a line with fewer leaves the missing columns `undefined`.
@@ -75,6 +76,8 @@ export async function* readCsvRecords(
   let header: string[] | null = opts.columns ? [...opts.columns] : null;
   let skipFirst = opts.columns !== undefined && opts.skipHeader === true;
   let isNumber: boolean[] = header ? header.map((h) => numeric.has(h)) : [];
+  // `rec['__proto__'] = v` would hit the Object.prototype setter and drop the column.
+  let protoIndex = header ? header.indexOf('__proto__') : -1;
   const decoder = new TextDecoder('utf-8');
   let buf = '';
   let line = 0; // physical lines consumed so far
@@ -90,6 +93,7 @@ export async function* readCsvRecords(
     if (header === null) {
       header = cells.slice();
       isNumber = header.map((h) => numeric.has(h));
+      protoIndex = header.indexOf('__proto__');
       return;
     }
     if (cells.length > header.length) {
@@ -100,13 +104,18 @@ export async function* readCsvRecords(
     const rec: CsvRecord = {};
     for (let j = 0; j < cells.length; j++) {
       const v = cells[j];
+      let value: string | number | undefined = v;
       if (isNumber[j]) {
-        if (v.length === 0) rec[header[j]] = undefined;
+        if (v.length === 0) value = undefined;
         else {
           const num = Number(v);
-          rec[header[j]] = Number.isNaN(num) ? v : num;
+          // Number(' ') is 0: a whitespace-only cell is not a number, so it stays text.
+          if (!Number.isNaN(num) && (num !== 0 || v.trim().length > 0)) value = num;
         }
-      } else rec[header[j]] = v;
+      }
+      if (j === protoIndex) {
+        Object.defineProperty(rec, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+      } else rec[header[j]] = value;
     }
     batch.push(rec);
   };
@@ -115,13 +124,14 @@ export async function* readCsvRecords(
   const parse = (final: boolean): number => {
     let pos = 0;
     const len = buf.length;
+    let q = -2; // next quote at or after pos (cached: rescanning per line is quadratic); −1: none
     while (pos < len) {
       let nl = buf.indexOf('\n', pos);
       if (nl === -1) {
         if (!final) break;
         nl = len;
       }
-      const q = buf.indexOf('"', pos);
+      if (q !== -1 && q < pos) q = buf.indexOf('"', pos);
       if (q === -1 || q > nl) {
         // Fast path: no quote on this line.
         let end = nl;
@@ -150,6 +160,7 @@ export async function* readCsvRecords(
       let i = pos;
       let field = '';
       let inQuotes = false;
+      let atFieldStart = true; // a quote opens a quoted field only as a field's first character
       let complete = false;
       let lines = 1;
       while (i < len) {
@@ -173,22 +184,31 @@ export async function* readCsvRecords(
           i = stop;
           continue;
         }
-        if (c === 34) {
+        if (c === 34 && atFieldStart) {
           inQuotes = true;
+          atFieldStart = false;
           i++;
         } else if (c === delimCode) {
           cells.push(field);
           field = '';
+          atFieldStart = true;
           i++;
         } else if (c === 10 || (c === 13 && i + 1 < len && buf.charCodeAt(i + 1) === 10)) {
           cells.push(field);
           complete = true;
           i += c === 13 ? 2 : 1;
           break;
-        } else if (c === 13 && i + 1 === len && !final) {
+        } else if (c === 13 && i + 1 === len) {
+          if (!final) break; // need the next char: CRLF or a lone CR
+          // A CR ending the input ends the record, as on the fast path.
+          cells.push(field);
+          complete = true;
+          i = len;
           break;
         } else {
+          // Anything else, including a quote inside an unquoted field (5" screen), is literal.
           field += buf[i];
+          atFieldStart = false;
           i++;
         }
       }

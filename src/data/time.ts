@@ -117,16 +117,17 @@ export function parseIsoTimestamp(s: string): number {
     if (i < len && (s.charCodeAt(i) === 46 /* . */ || s.charCodeAt(i) === 44) /* , */) {
       i++;
       const start = i;
+      // Integer place values 100, 10, 1, then 0: digits past the millisecond are validated and
+      // dropped (truncation), never summed as floats that could round up to the next ms.
       let scale = 100;
       while (i < len) {
         const c = s.charCodeAt(i) - 48;
         if (c < 0 || c > 9) break;
         frac += c * scale;
-        scale /= 10;
+        scale = (scale / 10) | 0;
         i++;
       }
       if (i === start) return NaN;
-      frac = Math.floor(frac + 1e-9);
     }
   }
   ms += hh * 3_600_000 + mi * 60_000 + sec * 1000 + frac;
