@@ -21,6 +21,14 @@ export default tseslint.config(
     },
   },
   {
+    // The library core runs in Node, Deno, Bun and browsers: no Node-only modules or globals.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'stream'], message: 'src/ must stay runtime-neutral; do I/O at the edges (examples, bench, cli).' }] }],
+      'no-restricted-globals': ['error', { name: 'Buffer', message: 'Use Uint8Array.' }, { name: 'process', message: 'src/ must not read the process.' }, { name: 'require', message: 'ESM only.' }],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
