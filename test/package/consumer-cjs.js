@@ -1,0 +1,36 @@
+// CommonJS consumer of the packed clmkit tarball: the checks of consumer-esm.js, through require().
+// scripts/check-package.sh copies it into the throw-away project as consumer.cjs; it is stored as .js
+// only so that the repository's eslint config lints it (it has no type-aware block for .cjs).
+/* eslint-disable @typescript-eslint/no-require-imports -- this file exists to test require() */
+'use strict';
+const assert = require('node:assert/strict');
+const root = require('clmkit');
+const data = require('clmkit/data');
+
+const log = [
+  { customerId: 'a', timestamp: '2024-01-01', amount: 10 },
+  { customerId: 'a', timestamp: '2024-01-08', amount: 20 },
+];
+for (const [entry, mod] of [['clmkit', root], ['clmkit/data', data]]) {
+  const s = mod.summarize(log, { unit: 'week', observationEnd: '2024-01-15' });
+  assert.equal(s.frequency[0], 1, `${entry} summarize: frequency`);
+  assert.equal(s.recency[0], 1, `${entry} summarize: recency`);
+  assert.equal(s.T[0], 2, `${entry} summarize: T`);
+  assert.equal(s.monetaryValue[0], 20, `${entry} summarize: monetaryValue`);
+}
+
+assert.equal(root.parseIsoTimestamp('1997-01-01'), 852076800000, 'parseIsoTimestamp');
+
+assert.equal(data.InvalidInputError, root.InvalidInputError, 'InvalidInputError is one class');
+assert.ok(new data.InvalidInputError('x', []) instanceof root.InvalidInputError, 'data -> root instanceof');
+assert.ok(new root.InvalidInputError('x', []) instanceof data.InvalidInputError, 'root -> data instanceof');
+assert.throws(
+  () => data.summarize([{ customerId: 'a', timestamp: 'not a date' }], { unit: 'day' }),
+  (err) => err instanceof root.InvalidInputError && err.code === 'INVALID_INPUT',
+  'summarize from clmkit/data throws the InvalidInputError of clmkit',
+);
+
+assert.equal(require('clmkit/package.json').name, 'clmkit', 'clmkit/package.json export');
+
+const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
+console.log(`ok  cjs  ${runtime}`);

@@ -1,0 +1,34 @@
+// ESM consumer of the packed clmkit tarball. scripts/check-package.sh copies this file into a
+// throw-away project that has `npm install`ed the .tgz (as consumer.mjs), then runs it under
+// Node 20/22/24 and Deno. Not a vitest file: it runs against the installed package, never src/.
+import assert from 'node:assert/strict';
+import { InvalidInputError, parseIsoTimestamp, summarize } from 'clmkit';
+import { InvalidInputError as DataInvalidInputError, summarize as s2 } from 'clmkit/data';
+
+const log = [
+  { customerId: 'a', timestamp: '2024-01-01', amount: 10 },
+  { customerId: 'a', timestamp: '2024-01-08', amount: 20 },
+];
+for (const [entry, fn] of [['clmkit', summarize], ['clmkit/data', s2]]) {
+  const s = fn(log, { unit: 'week', observationEnd: '2024-01-15' });
+  assert.equal(s.frequency[0], 1, `${entry} summarize: frequency`);
+  assert.equal(s.recency[0], 1, `${entry} summarize: recency`);
+  assert.equal(s.T[0], 2, `${entry} summarize: T`);
+  assert.equal(s.monetaryValue[0], 20, `${entry} summarize: monetaryValue`);
+}
+
+assert.equal(parseIsoTimestamp('1997-01-01'), 852076800000, 'parseIsoTimestamp');
+
+// One class across entry points: an error thrown through `clmkit/data` is an instance of the
+// class exported by `clmkit`, and the other way round.
+assert.equal(DataInvalidInputError, InvalidInputError, 'InvalidInputError is one class');
+assert.ok(new DataInvalidInputError('x', []) instanceof InvalidInputError, 'data -> root instanceof');
+assert.ok(new InvalidInputError('x', []) instanceof DataInvalidInputError, 'root -> data instanceof');
+assert.throws(
+  () => s2([{ customerId: 'a', timestamp: 'not a date' }], { unit: 'day' }),
+  (err) => err instanceof InvalidInputError && err.code === 'INVALID_INPUT',
+  'summarize from clmkit/data throws the InvalidInputError of clmkit',
+);
+
+const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
+console.log(`ok  esm  ${runtime}`);
