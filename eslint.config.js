@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs/api/', 'coverage/', 'node_modules/'] },
+  { ignores: ['dist/', 'docs/api/', 'coverage/', 'node_modules/', 'test/.doctest-tmp/', '.bench-cache/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

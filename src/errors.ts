@@ -66,8 +66,9 @@ export const MAX_ISSUES = 100;
  * try {
  *   summarize([{ customerId: 'a', timestamp: '2024-13-01' }], { unit: 'day' });
  * } catch (err) {
- *   if (err instanceof InvalidInputError) console.log(err.issues[0]);
- *   // { path: 'timestamp', row: 0, message: 'expected an ISO-8601 date ...' }
+ *   if (err instanceof InvalidInputError) console.log(err.issueCount, err.issues[0]);
+ *   // 1 { path: 'timestamp', row: 0,
+ *   //     message: 'expected a Date, an ISO-8601 string (e.g. "2024-03-01" or "2024-03-01T10:15:00Z") or epoch milliseconds, got "2024-13-01"' }
  * }
  * ```
  */

@@ -104,7 +104,7 @@ const DEFECTS: readonly SimulatedDefect[] = ['missing-id', 'invalid-timestamp', 
  * ```ts
  * import { simulateTransactions, summarize } from 'clmkit';
  * const { transactions, customers } = simulateTransactions({ customers: 500, seed: 7 });
- * console.log(transactions[0]); // { customerId: 'C00042', timestamp: '2023-01-01T…Z', amount: … }
+ * console.log(transactions[0]); // { customerId: 'C00022', timestamp: '2023-01-01T01:29:54Z', amount: 59.93 }
  * const summary = summarize(transactions, { unit: 'week' });
  * console.log(summary.size === customers.length); // true
  * ```

@@ -57,8 +57,8 @@ const schema = z.strictObject({
  * console.log(s.customerId, s.frequency); // [ 'a', 'b' ] Float64Array(2) [ 1, 0 ]
  * ```
  *
- * @example Reading a CSV file in Node:
- * ```ts
+ * @example Reading a CSV file in Node (not run by the doc-test: it needs your file):
+ * ```ts no-run
  * import { createReadStream } from 'node:fs';
  * import { readCsvRecords, summarizeStream } from 'clmkit';
  * const summary = await summarizeStream(

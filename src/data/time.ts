@@ -16,10 +16,21 @@ export const MS_PER_DAY = 86_400_000;
  */
 export const DAYS_PER_UNIT: Readonly<Record<TimeUnit, number>> = { day: 1, week: 7, month: 365.2425 / 12 };
 
-/** Largest |epoch ms| a JavaScript `Date` can hold (±100,000,000 days). */
-const MAX_MS = 8.64e15;
+/** Largest |epoch ms| a JavaScript `Date` can hold (±100,000,000 days). @internal */
+export const MAX_EPOCH_MS = 8.64e15;
 
-/** Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's `days_from_civil`). */
+/**
+ * Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+ *
+ * @internal
+ * @example
+ * ```ts
+ * import { daysFromCivil } from './time.js'; // internal module (src/data/time.ts)
+ * daysFromCivil(1970, 1, 1); // 0
+ * daysFromCivil(2024, 3, 1); // 19783
+ * daysFromCivil(1969, 12, 31); // -1
+ * ```
+ */
 export function daysFromCivil(y: number, m: number, d: number): number {
   y -= m <= 2 ? 1 : 0;
   const era = Math.floor(y / 400);
@@ -29,7 +40,16 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** Year and month (1–12) of a day number (H. Hinnant's `civil_from_days`), as `year * 12 + month - 1`. */
+/**
+ * Year and month (1–12) of a day number (H. Hinnant's `civil_from_days`), as `year * 12 + month - 1`.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * import { monthIndexFromDays } from './time.js'; // internal module (src/data/time.ts)
+ * monthIndexFromDays(19783); // 24290 (2024 * 12 + 3 - 1: day 19783 is 2024-03-01)
+ * ```
+ */
 export function monthIndexFromDays(z: number): number {
   z += 719468;
   const era = Math.floor(z / 146097);
@@ -42,7 +62,16 @@ export function monthIndexFromDays(z: number): number {
   return y * 12 + m - 1;
 }
 
-/** Day number of the first day of a month index (`year * 12 + month - 1`). */
+/**
+ * Day number of the first day of a month index (`year * 12 + month - 1`).
+ *
+ * @internal
+ * @example
+ * ```ts
+ * import { daysFromMonthIndex } from './time.js'; // internal module (src/data/time.ts)
+ * daysFromMonthIndex(2024 * 12 + 2); // 19783 (2024-03-01)
+ * ```
+ */
 export function daysFromMonthIndex(mi: number): number {
   const y = Math.floor(mi / 12);
   return daysFromCivil(y, mi - y * 12 + 1, 1);
@@ -147,7 +176,18 @@ export function parseIsoTimestamp(s: string): number {
   return z === 43 ? ms - offset : ms + offset;
 }
 
-/** True when `s` is a date without a time part (`YYYY-MM-DD` or `YYYYMMDD`). */
+/**
+ * True when `s` is a date without a time part (`YYYY-MM-DD` or `YYYYMMDD`).
+ *
+ * @internal
+ * @example
+ * ```ts
+ * import { isDateOnly } from './time.js'; // internal module (src/data/time.ts)
+ * isDateOnly('2024-03-01'); // true
+ * isDateOnly('20240301'); // true
+ * isDateOnly('2024-03-01T10:15'); // false
+ * ```
+ */
 export function isDateOnly(s: string): boolean {
   return (s.length === 10 && s.charCodeAt(4) === 45) || (s.length === 8 && digits(s, 0, 8) >= 0);
 }
@@ -165,7 +205,7 @@ export function isDateOnly(s: string): boolean {
  * ```
  */
 export function toEpochMs(value: unknown): number {
-  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= MAX_MS ? value : NaN;
+  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= MAX_EPOCH_MS ? value : NaN;
   if (typeof value === 'string') return parseIsoTimestamp(value);
   if (value instanceof Date) return value.getTime();
   return NaN;

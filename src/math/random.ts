@@ -60,8 +60,8 @@ import { InvalidInputError } from '../errors.js';
  * const rng = createRandom(42);
  * console.log(rng.next()); // 0.8834493512076171 — in [0, 1), the same on every engine
  * console.log(rng.int(6) + 1); // 2 — a die roll, 1..6
- * console.log(rng.normal(100, 15)); // a normal deviate with mean 100 and sd 15
- * console.log(rng.shuffle(['a', 'b', 'c', 'd'])); // a permutation, in place
+ * console.log(rng.normal(100, 15)); // ≈ 77.34 — a normal deviate with mean 100 and sd 15
+ * console.log(rng.shuffle(['a', 'b', 'c', 'd'])); // [ 'a', 'd', 'b', 'c' ] — shuffled in place
  * ```
  */
 export interface Random {
@@ -480,7 +480,7 @@ class Xoshiro128StarStar implements Random {
  * const a = createRandom(7);
  * const b = createRandom(7);
  * console.log(a.nextUint32() === b.nextUint32()); // true
- * console.log(createRandom(-2.5).next()); // negative and fractional seeds work too
+ * console.log(createRandom(-2.5).next()); // 0.9874435118870403 — negative and fractional seeds work too
  * ```
  */
 export function createRandom(seed: number): Random {
@@ -580,9 +580,9 @@ function isRandom(value: unknown): value is Random {
  *   const rng = toRandom(random, 1);
  *   return Array.from({ length: n }, () => rng.int(2));
  * }
- * console.log(coinFlips(5)); // same every run (default seed 1)
- * console.log(coinFlips(5, 99)); // seeded
- * console.log(coinFlips(5, createRandom(99))); // same as the line above
+ * console.log(coinFlips(5)); // [ 1, 1, 1, 0, 0 ] — the same every run (default seed 1)
+ * console.log(coinFlips(5, 99)); // [ 0, 0, 0, 1, 0 ] — seed 99
+ * console.log(coinFlips(5, createRandom(99))); // [ 0, 0, 0, 1, 0 ] — the same generator state
  * ```
  */
 export function toRandom(seedOrRandom: RandomSource | undefined, defaultSeed: number): Random {
