@@ -8,7 +8,7 @@
  */
 import { IssueCollector, InvalidInputError, MAX_ISSUES } from '../errors.js';
 import { show } from '../validate.js';
-import { toEpochMs } from './time.js';
+import { MAX_EPOCH_MS, parseIsoTimestamp, toEpochMs } from './time.js';
 import type { FieldNames, TransactionInput } from './types.js';
 
 /** Why a row is not usable. 0 = usable. @internal */
@@ -155,7 +155,8 @@ export class LogBuilder {
   readonly keys: string[] = [];
   readonly issues: IssueCollector | null;
   private readonly byNumber = new Map<number, number>();
-  private readonly byString = new Map<string, number>();
+  /** String id → customer index (read directly by parseLog's fast path). */
+  readonly byString = new Map<string, number>();
   private nonNumeric = false;
   /** Rows with a non-null amount (valid or not). */
   amountsSeen = 0;
@@ -317,27 +318,75 @@ export function parseLog(reader: RowReader, f: Fields, context: string, opts: Pa
   const b = new LogBuilder(f, opts);
   const hasField = reader.mayHaveAmount;
   const cols = reader.columns;
-  if (cols !== undefined) {
-    const { id, timestamp, amount: am } = cols;
-    for (let i = 0; i < n; i++) {
-      status[i] = b.addRow(id[i], timestamp[i], am === undefined ? undefined : am[i], i, hasField);
-      customer[i] = b.customer;
-      ms[i] = b.ms;
-      if (amount !== null) amount[i] = b.amount;
+  const recs = reader.records;
+  const idF = f.customerId;
+  const tsF = f.timestamp;
+  const amF = f.amount;
+  const rejectNegative = opts.rejectNegative;
+  const known = b.byString;
+  let lastId: unknown = undefined;
+  let lastC = -1;
+  let fastAmounts = 0;
+  const ids = cols?.id;
+  const tss = cols?.timestamp;
+  const ams = cols?.amount;
+  for (let i = 0; i < n; i++) {
+    let id: unknown, rawTs: unknown, rawAmount: unknown;
+    if (ids !== undefined) {
+      id = ids[i];
+      rawTs = tss![i];
+      rawAmount = ams === undefined ? undefined : ams[i];
+    } else {
+      const r = recs![i];
+      id = r[idF];
+      rawTs = r[tsF];
+      rawAmount = r[amF];
     }
-  } else {
-    const recs = reader.records!;
-    const idF = f.customerId;
-    const tsF = f.timestamp;
-    const amF = f.amount;
-    for (let i = 0; i < n; i++) {
-      const r = recs[i];
-      status[i] = b.addRow(r[idF], r[tsF], r[amF], i, true);
-      customer[i] = b.customer;
-      ms[i] = b.ms;
-      if (amount !== null) amount[i] = b.amount;
+    // Fast path: an id seen before (as a string), a numeric or ISO timestamp, a valid amount.
+    // Anything else (a new id, a bad value, a missing amount) goes through addRow, which decides.
+    if (typeof id === 'string') {
+      const c = id === lastId ? lastC : (known.get(id) ?? -1);
+      if (c >= 0) {
+        const t =
+          typeof rawTs === 'number'
+            ? Math.abs(rawTs) <= MAX_EPOCH_MS
+              ? rawTs
+              : NaN
+            : typeof rawTs === 'string'
+              ? parseIsoTimestamp(rawTs)
+              : NaN;
+        if (t === t) {
+          if (amount === null) {
+            status[i] = 0;
+            customer[i] = c;
+            ms[i] = t;
+            lastId = id;
+            lastC = c;
+            continue;
+          }
+          if (typeof rawAmount === 'number' && rawAmount - rawAmount === 0 && !(rawAmount < 0 && rejectNegative)) {
+            status[i] = 0;
+            customer[i] = c;
+            ms[i] = t;
+            amount[i] = rawAmount;
+            fastAmounts++;
+            lastId = id;
+            lastC = c;
+            continue;
+          }
+        }
+      }
+    }
+    status[i] = b.addRow(id, rawTs, rawAmount, i, hasField);
+    customer[i] = b.customer;
+    ms[i] = b.ms;
+    if (amount !== null) amount[i] = b.amount;
+    if (b.customer >= 0 && typeof id === 'string') {
+      lastId = id;
+      lastC = b.customer;
     }
   }
+  b.amountsSeen += fastAmounts;
   if (amount !== null && b.hasAmounts && b.missingAmountCount > 0) {
     for (let i = 0; i < n; i++) {
       if (status[i] === RowStatus.Ok && amount[i] !== amount[i]) status[i] = RowStatus.MissingAmount;

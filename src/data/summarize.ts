@@ -180,38 +180,44 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
   const endKey = scheme.key(o.endMs);
   const skip = o.skip;
 
-  // Pass 1: period key per row (NaN = not counted) and rows per customer.
-  const rowKey = periodKeys(ms, o.aggregation, scheme);
+  // Pass 1: period key per row (NaN = not counted) and rows per customer. Day and no
+  // aggregation are computed inline; the others call the scheme.
+  const rowKey = new Float64Array(n);
   const start = new Int32Array(C + 1);
+  const byDay = o.aggregation === 'day';
+  const exact = o.aggregation === 'none';
   let excluded = 0;
   for (let i = 0; i < n; i++) {
     if (status[i] !== 0 || (skip !== undefined && skip[i] !== 0)) {
       rowKey[i] = NaN;
       continue;
     }
-    if (rowKey[i] > endKey) {
+    const t = ms[i];
+    const k = byDay ? Math.floor(t / MS_PER_DAY) : exact ? t : scheme.key(t);
+    if (k > endKey) {
       excluded++;
       rowKey[i] = NaN;
       continue;
     }
+    rowKey[i] = k;
     start[customer[i] + 1]++;
   }
   for (let c = 0; c < C; c++) start[c + 1] += start[c];
   const used = start[C];
 
-  // Pass 2: scatter rows into customer-contiguous arrays (stable: input order within a
-  // customer), so pass 3 reads sequentially.
-  const K = new Float64Array(used);
-  const M = new Float64Array(used);
-  const A = amount === null ? null : new Float64Array(used);
+  // Pass 2: scatter rows into one customer-contiguous array of (key, instant, amount) triples,
+  // stable (input order within a customer): one cache line touched per row here, and pass 3
+  // reads sequentially.
+  const R = new Float64Array(3 * used);
   const fill = start.slice(0, C);
+  const hasAmount = amount !== null;
   for (let i = 0; i < n; i++) {
     const k = rowKey[i];
     if (k !== k) continue;
-    const p = fill[customer[i]]++;
-    K[p] = k;
-    M[p] = ms[i];
-    if (A !== null) A[p] = amount![i];
+    const p = 3 * fill[customer[i]]++;
+    R[p] = k;
+    R[p + 1] = ms[i];
+    R[p + 2] = hasAmount ? amount[i] : 0;
   }
 
   // Customers with at least one counted row, sorted by id.
@@ -238,38 +244,58 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
     lastPurchase: new Float64Array(m),
   };
   const divisor = scheme.divisor;
+  let scratch = new Float64Array(64);
   for (let j = 0; j < m; j++) {
     const c = present[j];
-    const s0 = start[c];
-    const s1 = start[c + 1];
+    const s0 = 3 * start[c];
+    const s1 = 3 * start[c + 1];
     let firstKey = Infinity;
     let lastKey = -Infinity;
     let firstMs = Infinity;
     let lastMs = -Infinity;
     let sorted = true;
-    for (let p = s0; p < s1; p++) {
-      const k = K[p];
+    for (let p = s0; p < s1; p += 3) {
+      const k = R[p];
       if (k < lastKey) sorted = false;
       if (k < firstKey) firstKey = k;
       if (k > lastKey) lastKey = k;
-      const t = M[p];
+      const t = R[p + 1];
       if (t < firstMs) firstMs = t;
       if (t > lastMs) lastMs = t;
     }
     let total = 0;
     let repeat = 0;
-    if (A !== null) {
-      for (let p = s0; p < s1; p++) {
-        const a = A[p];
+    if (hasAmount) {
+      for (let p = s0; p < s1; p += 3) {
+        const a = R[p + 2];
         total += a;
-        if (K[p] !== firstKey) repeat += a;
+        if (R[p] !== firstKey) repeat += a;
       }
     }
-    // Distinct occasions: count key changes in time order (sorting the segment if needed).
-    const seg = K.subarray(s0, s1);
-    if (!sorted) seg.sort();
+    // Distinct occasions: key changes in time order. Unsorted segments: a quadratic scan when
+    // short (no allocation), a sorted copy when long.
+    const len = (s1 - s0) / 3;
     let occasions = 1;
-    for (let p = 1; p < seg.length; p++) if (seg[p] !== seg[p - 1]) occasions++;
+    if (sorted) {
+      for (let p = s0 + 3; p < s1; p += 3) if (R[p] !== R[p - 3]) occasions++;
+    } else if (len <= 32) {
+      for (let p = s0 + 3; p < s1; p += 3) {
+        const k = R[p];
+        let seen = false;
+        for (let q = s0; q < p; q += 3) {
+          if (R[q] === k) {
+            seen = true;
+            break;
+          }
+        }
+        if (!seen) occasions++;
+      }
+    } else {
+      if (scratch.length < len) scratch = new Float64Array(Math.max(len, 2 * scratch.length));
+      for (let q = 0; q < len; q++) scratch[q] = R[s0 + 3 * q];
+      const seg = scratch.subarray(0, len).sort();
+      for (let q = 1; q < len; q++) if (seg[q] !== seg[q - 1]) occasions++;
+    }
     const x = occasions - 1;
     out.customerId[j] = keys[c];
     out.frequency[j] = x;
@@ -277,7 +303,7 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
     out.T[j] = (endKey - firstKey) / divisor;
     out.monetaryValue[j] = x === 0 ? 0 : repeat / x;
     out.totalSpend[j] = total;
-    out.transactions[j] = s1 - s0;
+    out.transactions[j] = len;
     out.firstPurchase[j] = firstMs;
     out.lastPurchase[j] = lastMs;
   }
@@ -293,24 +319,6 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
 }
 
 /**
- * Period keys of every row, with the common aggregations computed inline (no per-row call).
- *
- * @internal
- */
-export function periodKeys(ms: Float64Array, aggregation: Aggregation, scheme: PeriodScheme): Float64Array {
-  const n = ms.length;
-  const key = new Float64Array(n);
-  if (aggregation === 'day') {
-    for (let i = 0; i < n; i++) key[i] = Math.floor(ms[i] / MS_PER_DAY);
-  } else if (aggregation === 'none') {
-    key.set(ms);
-  } else {
-    for (let i = 0; i < n; i++) key[i] = ms[i] === ms[i] ? scheme.key(ms[i]) : NaN;
-  }
-  return key;
-}
-
-/**
  * Sorts customer indices by id: numerically when every id is numeric, otherwise by UTF-16 code
  * units (not locale), so the order is the same on every machine.
  *
@@ -321,9 +329,21 @@ export function sortCustomers(indices: number[], keys: readonly string[], numeri
     const num = new Float64Array(keys.length);
     for (const c of indices) num[c] = Number(keys[c]);
     indices.sort((a, b) => num[a] - num[b]);
-  } else {
-    indices.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+    return;
   }
+  // Compare a numeric prefix first: the first 7 UTF-16 code units in base 128, each clamped to
+  // 127 (a monotone map, so ties — not inversions — are all it can cause), then the full strings.
+  const prefix = new Float64Array(keys.length);
+  for (const c of indices) {
+    const k = keys[c];
+    let v = 0;
+    for (let j = 0; j < 7; j++) {
+      const code = j < k.length ? k.charCodeAt(j) : 0;
+      v = v * 128 + (code < 128 ? code : 127);
+    }
+    prefix[c] = v;
+  }
+  indices.sort((a, b) => prefix[a] - prefix[b] || (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
 }
 
 /** One customer's row of a {@link CustomerSummary}, as a plain object. */
