@@ -58,6 +58,7 @@ export const TARGETS = {
 export class BenchData {
   private txLog: TxLog | undefined;
   private recordList: TransactionRecord[] | undefined;
+  private numericIds: Float64Array | undefined;
   private dirtyList: DirtyRecords | undefined;
   private logCsvFile: CsvFile | undefined;
 
@@ -85,6 +86,13 @@ export class BenchData {
   columns(): TransactionColumns {
     const log = this.log();
     return { customerId: log.customerId, timestamp: log.timestamp, amount: log.amount };
+  }
+
+  /** The same log with integer customer ids (`c000042` → 42), as database keys usually are. */
+  numericColumns(): TransactionColumns {
+    this.numericIds ??= Float64Array.from(this.log().customerId, (id) => Number(id.slice(1)));
+    const log = this.log();
+    return { customerId: this.numericIds, timestamp: log.timestamp, amount: log.amount };
   }
 
   records(): TransactionRecord[] {
@@ -154,7 +162,13 @@ async function lifetimesPeer(ctx: TaskContext, ourCustomers: number): Promise<{ 
   return { peer, notes: [same ? 'peer customers equal' : `PEER CUSTOMERS ${formatInt(peer.customers)} ≠ ours`] };
 }
 
-function summarizeTask(name: string, description: string, input: (data: BenchData) => TransactionInput, withTargets: boolean): BenchTask {
+function summarizeTask(
+  name: string,
+  description: string,
+  input: (data: BenchData) => TransactionInput,
+  withTargets: boolean,
+  withPeer = true,
+): BenchTask {
   return {
     name,
     description,
@@ -171,6 +185,10 @@ function summarizeTask(name: string, description: string, input: (data: BenchDat
       });
       const customers = m.result.size;
       const notes = [formatRate(rows, m.stats.median), `${formatInt(customers)} customers`];
+      if (!withPeer) {
+        notes.push('peer: — (the peer reads string ids; compare with summarize-1m-columns)');
+        return { task: name, rows, samplesMs: m.samplesMs, stats: m.stats, notes, details: { customers } };
+      }
       const { peer, notes: peerNotes } = await lifetimesPeer(ctx, customers);
       notes.push(...peerNotes);
       if (withTargets) {
@@ -304,6 +322,13 @@ export const TASKS: readonly BenchTask[] = [
     "summarize(columns: string ids, Float64Array epoch ms and amounts, { unit: 'day', observationEnd })",
     (d) => d.columns(),
     true,
+  ),
+  summarizeTask(
+    'summarize-1m-numeric-ids',
+    "summarize(columns: integer ids in a Float64Array, epoch ms and amounts, { unit: 'day', observationEnd }) — no string hashing",
+    (d) => d.numericColumns(),
+    false,
+    false,
   ),
   summarizeTask(
     'summarize-1m-records',
