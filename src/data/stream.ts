@@ -7,7 +7,14 @@ import * as z from 'zod/mini';
 import { InvalidInputError, MAX_ISSUES } from '../errors.js';
 import { parseOptions, show } from '../validate.js';
 import { LogBuilder, resolveFields, RowStatus, type ParsedLog } from './input.js';
-import { endMsOrThrow, sortCustomers, summarizeOptionsShape, summarizeParsed, type SummarizeOptions } from './summarize.js';
+import {
+  endMsOrThrow,
+  sortCustomers,
+  summarizeOptionsShape,
+  summarizeParsed,
+  summaryColumns,
+  type SummarizeOptions,
+} from './summarize.js';
 import { periodScheme } from './time.js';
 import type { CustomerSummary, TransactionLike } from './types.js';
 
@@ -262,17 +269,7 @@ class CustomerAccumulator {
     sortCustomers(present, b.keys, b.numericIds);
     const m = present.length;
     const hasMonetary = b.hasAmounts;
-    const s = {
-      customerId: new Array<string>(m),
-      frequency: new Float64Array(m),
-      recency: new Float64Array(m),
-      T: new Float64Array(m),
-      monetaryValue: new Float64Array(m),
-      totalSpend: new Float64Array(m),
-      transactions: new Float64Array(m),
-      firstPurchase: new Float64Array(m),
-      lastPurchase: new Float64Array(m),
-    };
+    const s = summaryColumns(m);
     for (let j = 0; j < m; j++) {
       const c = present[j];
       const x = this.occasions[c] - 1;

@@ -232,17 +232,7 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
   }
 
   // Pass 3: one sequential scan per customer.
-  const out = {
-    customerId: new Array<string>(m),
-    frequency: new Float64Array(m),
-    recency: new Float64Array(m),
-    T: new Float64Array(m),
-    monetaryValue: new Float64Array(m),
-    totalSpend: new Float64Array(m),
-    transactions: new Float64Array(m),
-    firstPurchase: new Float64Array(m),
-    lastPurchase: new Float64Array(m),
-  };
+  const out = summaryColumns(m);
   const divisor = scheme.divisor;
   let scratch = new Float64Array(64);
   for (let j = 0; j < m; j++) {
@@ -315,6 +305,31 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
     hasMonetary: amount !== null,
     excludedAfterEnd: excluded,
     ...out,
+  };
+}
+
+/** The per-customer columns of a {@link CustomerSummary}, allocated for `m` customers. @internal */
+export function summaryColumns(m: number): {
+  customerId: string[];
+  frequency: Float64Array;
+  recency: Float64Array;
+  T: Float64Array;
+  monetaryValue: Float64Array;
+  totalSpend: Float64Array;
+  transactions: Float64Array;
+  firstPurchase: Float64Array;
+  lastPurchase: Float64Array;
+} {
+  return {
+    customerId: new Array<string>(m),
+    frequency: new Float64Array(m),
+    recency: new Float64Array(m),
+    T: new Float64Array(m),
+    monetaryValue: new Float64Array(m),
+    totalSpend: new Float64Array(m),
+    transactions: new Float64Array(m),
+    firstPurchase: new Float64Array(m),
+    lastPurchase: new Float64Array(m),
   };
 }
 
