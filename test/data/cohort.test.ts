@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cohortTable, isoWeekLabel } from '../../src/data/cohort.js';
 import { MS_PER_DAY } from '../../src/data/time.js';
+import { InvalidInputError, NotEnoughDataError } from '../../src/errors.js';
 
 describe('cohortTable', () => {
   const log = [
@@ -78,5 +79,30 @@ describe('cohortTable', () => {
       }),
       { seed: 9, numRuns: 200 },
     );
+  });
+});
+
+describe('cohortTable: invalid input', () => {
+  it('names bad rows and bad options', () => {
+    const err = (() => {
+      try {
+        cohortTable([
+          { customerId: 'a', timestamp: '2024-01-01', amount: 1 },
+          { customerId: 'a', timestamp: 'soon', amount: 1 },
+          { customerId: '', timestamp: '2024-01-02', amount: 1 },
+        ]);
+      } catch (e) {
+        return e as InvalidInputError;
+      }
+      throw new Error('expected a throw');
+    })();
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.issues.map((i) => [i.path, i.row])).toEqual([
+      ['timestamp', 1],
+      ['customerId', 2],
+    ]);
+    expect(() => cohortTable([], { period: 'day' } as never)).toThrow(/options.period/);
+    expect(() => cohortTable([], { unit: 'week' } as never)).toThrow(/unknown option 'unit'/);
+    expect(() => cohortTable([])).toThrow(NotEnoughDataError);
   });
 });

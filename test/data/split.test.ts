@@ -86,3 +86,24 @@ describe.skipIf(!datasetPath('cdnow/CDNOW_sample.txt'))('calibrationHoldoutSplit
     expect(r.excludedAfterEnd).toBe(0);
   });
 });
+
+describe('calibrationHoldoutSplit: invalid rows', () => {
+  it('names every bad row, as summarize does', () => {
+    const err = (() => {
+      try {
+        calibrationHoldoutSplit(
+          [
+            { customerId: 'a', timestamp: '2024-01-01', amount: 1 },
+            { customerId: 'a', timestamp: '2024-02-01', amount: Number.NaN },
+          ],
+          { calibrationEnd: '2024-01-15' },
+        );
+      } catch (e) {
+        return e as InvalidInputError;
+      }
+      throw new Error('expected a throw');
+    })();
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.issues).toEqual([{ path: 'amount', row: 1, message: 'expected a finite number, got NaN' }]);
+  });
+});

@@ -181,6 +181,7 @@ describe.skipIf(!datasetPath('cdnow/CDNOW_sample.txt'))('summarize: CDNOW (FHL 2
 });
 
 describe.skipIf(!datasetPath('cdnow/CDNOW_master.txt'))('summarize: full CDNOW master log (peer figures, README §4)', () => {
+  if (!datasetPath('cdnow/CDNOW_master.txt')) console.warn(missingMessage('cdnow/CDNOW_master.txt'));
   it('weeks to 1997-09-30: Σfrequency 24,337, 9,451 repeaters, mean T 32.728, repeaters’ mean monetary 35.627; whole log in days: Σfrequency 44,021, max T 545', async () => {
     const { readFileSync } = await import('node:fs');
     const lines = readFileSync(datasetPath('cdnow/CDNOW_master.txt')!, 'utf8').split('\n').slice(1);
