@@ -36,7 +36,10 @@ import {
 } from './harness.js';
 import { REPO_ROOT } from './data.js';
 import { LifetimesPeer, PEER_PYTHON } from './peer.js';
-import { BenchData, FULL_SIZES, peerRatio, QUICK_SIZES, TASKS, type BenchTask, type TaskResult } from './tasks.js';
+import { metricTasks } from './metrics.js';
+import { BenchData, FULL_SIZES, peerRatio, QUICK_SIZES, TASKS as DATA_TASKS, type BenchTask, type TaskResult } from './tasks.js';
+
+const TASKS: readonly BenchTask[] = [...DATA_TASKS, ...metricTasks];
 
 const RESPAWN_ENV = 'CLMKIT_BENCH_GC';
 
