@@ -6,6 +6,7 @@
 const assert = require('node:assert/strict');
 const root = require('clmkit');
 const data = require('clmkit/data');
+const metrics = require('clmkit/metrics');
 
 const log = [
   { customerId: 'a', timestamp: '2024-01-01', amount: 10 },
@@ -31,6 +32,9 @@ assert.throws(
 );
 
 assert.equal(require('clmkit/package.json').name, 'clmkit', 'clmkit/package.json export');
+assert.ok(Math.abs(metrics.clv({ amount: 1000, periods: 5, discountRate: 0.1 }) - 3790.7868) < 1e-4, 'clv from clmkit/metrics');
+assert.equal(metrics.rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 0.75, 'rocAuc from clmkit/metrics');
+assert.strictEqual(metrics.clv, root.clv, 'clmkit/metrics and clmkit export the same clv');
 
 const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
 console.log(`ok  cjs  ${runtime}`);

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { InvalidInputError, parseIsoTimestamp, summarize } from 'clmkit';
 import { InvalidInputError as DataInvalidInputError, summarize as s2 } from 'clmkit/data';
+import { clv, rocAuc } from 'clmkit/metrics';
 
 const log = [
   { customerId: 'a', timestamp: '2024-01-01', amount: 10 },
@@ -29,6 +30,10 @@ assert.throws(
   (err) => err instanceof InvalidInputError && err.code === 'INVALID_INPUT',
   'summarize from clmkit/data throws the InvalidInputError of clmkit',
 );
+
+// clmkit/metrics: the issue's CLV reference (1000 × 5 years at 10%, end of period) and a hand AUC.
+assert.ok(Math.abs(clv({ amount: 1000, periods: 5, discountRate: 0.1 }) - 3790.7868) < 1e-4, 'clv from clmkit/metrics');
+assert.equal(rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 0.75, 'rocAuc from clmkit/metrics');
 
 const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
 console.log(`ok  esm  ${runtime}`);
