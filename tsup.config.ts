@@ -8,6 +8,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'data/index': 'src/data/index.ts',
     'metrics/index': 'src/metrics/index.ts',
+    'segment/index': 'src/segment/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

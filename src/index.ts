@@ -1,11 +1,12 @@
 /**
  * clmkit: customer lifecycle analytics for TypeScript.
  *
- * The root entry re-exports every layer; import a subpath (`clmkit/data`, `clmkit/metrics`, …)
+ * The root entry re-exports every layer; import a subpath (`clmkit/data`, `clmkit/metrics`, `clmkit/segment`, …)
  * to pull in less.
  *
  * @module
  */
 export * from './data/index.js';
 export * from './metrics/index.js';
+export * from './segment/index.js';
 export * from './math/index.js';
