@@ -88,7 +88,7 @@ export async function summarizeStream(source: RecordSource, options?: SummarizeS
     ]);
   }
   const b = new LogBuilder(f, { strict: true, rejectNegative: false, parseTimestamp: opts.parseTimestamp });
-  const acc = (opts.order ?? 'per-customer') === 'any' ? new RowAccumulator() : new CustomerAccumulator(periodScheme(aggregation, unit), givenEnd);
+  const acc = (opts.order ?? 'per-customer') === 'any' ? new RowAccumulator() : new CustomerAccumulator(periodScheme(aggregation, unit), givenEnd, aggregation);
   let row = 0;
   const take = (item: unknown): void => {
     const rec = item as Readonly<Record<string, unknown>>;
@@ -189,11 +189,16 @@ class CustomerAccumulator {
   private maxMs = -Infinity;
   private excluded = 0;
 
+  /** Aggregation 'none': every record is its own occasion. */
+  private readonly exact: boolean;
+
   constructor(
     private readonly scheme: ReturnType<typeof periodScheme>,
     givenEnd: number | undefined,
+    aggregation: CustomerSummary['aggregation'],
   ) {
     this.endKey = givenEnd === undefined ? Infinity : scheme.key(givenEnd);
+    this.exact = aggregation === 'none';
   }
 
   add(b: LogBuilder, status: number, row: number): void {
@@ -229,14 +234,15 @@ class CustomerAccumulator {
         },
       ]);
     }
-    if (k > last) {
+    // With aggregation 'none' every record is an occasion of its own (and a repeat purchase).
+    if (k > last || this.exact) {
       this.occasions[c]++;
       this.lastKey[c] = k;
     }
     if (t < this.firstMs[c]) this.firstMs[c] = t;
     if (t > this.lastMs[c]) this.lastMs[c] = t;
     this.total[c] += a;
-    if (k !== this.firstKey[c]) this.repeat[c] += a;
+    if (k !== this.firstKey[c] || this.exact) this.repeat[c] += a;
     this.count[c] = cnt + 1;
   }
 

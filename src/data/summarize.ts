@@ -253,20 +253,31 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
       if (t < firstMs) firstMs = t;
       if (t > lastMs) lastMs = t;
     }
+    // The first occasion's spend is not repeat spend. With aggregation 'none' every record is
+    // its own occasion, so only one record is set apart: the first, in input order, at the
+    // earliest instant (the record a time-ordered stream sees first).
     let total = 0;
     let repeat = 0;
+    let firstSeen = false;
     if (hasAmount) {
       for (let p = s0; p < s1; p += 3) {
         const a = R[p + 2];
         total += a;
         if (R[p] !== firstKey) repeat += a;
+        else if (exact) {
+          if (firstSeen) repeat += a;
+          firstSeen = true;
+        }
       }
     }
-    // Distinct occasions: key changes in time order. Unsorted segments: a quadratic scan when
-    // short (no allocation), a sorted copy when long.
+    // Occasions: every record with aggregation 'none'; otherwise the distinct keys, counted as
+    // key changes in time order (unsorted segments: a quadratic scan when short, with no
+    // allocation, a sorted copy when long).
     const len = (s1 - s0) / 3;
     let occasions = 1;
-    if (sorted) {
+    if (exact) {
+      occasions = len;
+    } else if (sorted) {
       for (let p = s0 + 3; p < s1; p += 3) if (R[p] !== R[p - 3]) occasions++;
     } else if (len <= 32) {
       for (let p = s0 + 3; p < s1; p += 3) {

@@ -123,3 +123,19 @@ describe.skipIf(!datasetPath('cdnow/CDNOW_sample.txt'))('summarizeStream on CDNO
     expectSameSummary(await summarizeStream(asyncOf(tx), opts), summarize(tx, opts));
   });
 });
+
+describe("summarizeStream: aggregation 'none'", () => {
+  it('equals summarize bit for bit, same-instant records included', async () => {
+    const log = [
+      { customerId: 'a', timestamp: '2024-01-01T10:00:00Z', amount: 5.1 },
+      { customerId: 'b', timestamp: '2024-01-01T10:00:00Z', amount: 1 },
+      { customerId: 'a', timestamp: '2024-01-01T10:00:00Z', amount: 7.3 },
+      { customerId: 'a', timestamp: '2024-01-02T10:00:00Z', amount: 9.7 },
+    ];
+    const opts = { aggregation: 'none', unit: 'day', observationEnd: '2024-01-05' } as const;
+    const ref = summarize(log, opts);
+    expect([...ref.frequency]).toEqual([2, 0]);
+    expectSameSummary(await summarizeStream(log, opts), ref);
+    expectSameSummary(await summarizeStream(log, { ...opts, order: 'any' }), ref);
+  });
+});

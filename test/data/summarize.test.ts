@@ -517,3 +517,15 @@ describe('summarize: properties (fast-check)', () => {
     );
   });
 });
+
+describe("summarize: aggregation 'none' keeps every record as its own occasion", () => {
+  it('records at the same instant are separate occasions; only one first record is set apart', () => {
+    const log = [
+      { customerId: 'a', timestamp: '2024-01-01T10:00:00Z', amount: 5 },
+      { customerId: 'a', timestamp: '2024-01-01T10:00:00Z', amount: 7 }, // same instant: a repeat
+      { customerId: 'a', timestamp: '2024-01-02T10:00:00Z', amount: 9 },
+    ];
+    const s = summarize(log, { aggregation: 'none', unit: 'day', observationEnd: new Date('2024-01-03T10:00:00Z') });
+    expect([s.frequency[0], s.recency[0], s.T[0], s.monetaryValue[0], s.totalSpend[0]]).toEqual([2, 1, 2, 8, 21]);
+  });
+});
