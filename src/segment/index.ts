@@ -8,3 +8,4 @@ export * from './rfm.js';
 export * from './kmeans.js';
 export * from './silhouette.js';
 export * from './profile.js';
+export * from './choose.js';
