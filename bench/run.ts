@@ -37,9 +37,10 @@ import {
 import { REPO_ROOT } from './data.js';
 import { LifetimesPeer, PEER_PYTHON } from './peer.js';
 import { metricTasks } from './metrics.js';
+import { segmentTasks } from './segment.js';
 import { BenchData, FULL_SIZES, peerRatio, QUICK_SIZES, TASKS as DATA_TASKS, type BenchTask, type TaskResult } from './tasks.js';
 
-const TASKS: readonly BenchTask[] = [...DATA_TASKS, ...metricTasks];
+const TASKS: readonly BenchTask[] = [...DATA_TASKS, ...metricTasks, ...segmentTasks];
 
 const RESPAWN_ENV = 'CLMKIT_BENCH_GC';
 
