@@ -9,6 +9,7 @@ export default defineConfig({
     'data/index': 'src/data/index.ts',
     'metrics/index': 'src/metrics/index.ts',
     'segment/index': 'src/segment/index.ts',
+    'recommend/index': 'src/recommend/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -9,4 +9,5 @@
 export * from './data/index.js';
 export * from './metrics/index.js';
 export * from './segment/index.js';
+export * from './recommend/index.js';
 export * from './math/index.js';
