@@ -10,6 +10,8 @@ export default defineConfig({
     'metrics/index': 'src/metrics/index.ts',
     'segment/index': 'src/segment/index.ts',
     'recommend/index': 'src/recommend/index.ts',
+    'models/index': 'src/models/index.ts',
+    'lifecycle/index': 'src/lifecycle/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

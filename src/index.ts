@@ -8,6 +8,8 @@
  */
 export * from './data/index.js';
 export * from './metrics/index.js';
+export * from './models/index.js';
 export * from './segment/index.js';
 export * from './recommend/index.js';
+export * from './lifecycle/index.js';
 export * from './math/index.js';
