@@ -38,9 +38,25 @@ import { REPO_ROOT } from './data.js';
 import { LifetimesPeer, PEER_PYTHON } from './peer.js';
 import { metricTasks } from './metrics.js';
 import { segmentTasks } from './segment.js';
+import { btydTasks } from './btyd.js';
+import { paretoTasks } from './pareto.js';
+import { recommendTasks } from './recommend.js';
+import { lifecycleTasks } from './lifecycle.js';
+import { classifyTasks } from './classify.js';
+import { treeTasks } from './tree.js';
 import { BenchData, FULL_SIZES, peerRatio, QUICK_SIZES, TASKS as DATA_TASKS, type BenchTask, type TaskResult } from './tasks.js';
 
-const TASKS: readonly BenchTask[] = [...DATA_TASKS, ...metricTasks, ...segmentTasks];
+const TASKS: readonly BenchTask[] = [
+  ...DATA_TASKS,
+  ...metricTasks,
+  ...segmentTasks,
+  ...btydTasks,
+  ...paretoTasks,
+  ...recommendTasks,
+  ...lifecycleTasks,
+  ...classifyTasks,
+  ...treeTasks,
+];
 
 const RESPAWN_ENV = 'CLMKIT_BENCH_GC';
 
