@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { InvalidInputError, NotEnoughDataError } from '../errors.js';
+import { createRandom } from '../math/random.js';
 import { parseOptions, show } from '../validate.js';
 import { interactionMatrix, type InteractionMatrix } from './sparse.js';
 import type { EntityId, InteractionInput, Recommendation, RecommendOptions, Recommender } from './types.js';
@@ -61,6 +62,22 @@ export interface PopularityRecommender extends Recommender {
   popularity(): Map<string, number>;
 }
 
+/** Options of {@link fitRandom}. */
+export interface RandomRecommenderOptions {
+  /** Seed of the per-user draws (any finite number). @defaultValue 0 */
+  seed?: number;
+  /**
+   * Several rows for the same user–item pair: passed to {@link interactionMatrix}.
+   * @defaultValue `'sum'`
+   */
+  duplicates?: 'sum' | 'max' | 'error';
+}
+
+/** The random baseline: uniformly drawn items, the floor any recommender must beat. */
+export interface RandomRecommender extends Recommender {
+  readonly kind: 'random';
+}
+
 /** A fitted item-based kNN recommender. */
 export interface ItemKnnRecommender extends Recommender {
   readonly kind: 'item-knn';
@@ -85,6 +102,10 @@ export interface UserKnnRecommender extends Recommender {
 
 const duplicatesSchema = z.optional(z.enum(['sum', 'max', 'error']));
 const popularitySchema = z.strictObject({ duplicates: duplicatesSchema });
+const randomSchema = z.strictObject({
+  seed: z.optional(z.number().check(z.refine((v) => Number.isFinite(v), { error: 'expected a finite number' }))),
+  duplicates: duplicatesSchema,
+});
 const knnSchema = z.strictObject({
   similarity: z.optional(z.enum(['cosine', 'pearson', 'adjusted-cosine', 'jaccard'])),
   k: z.optional(z.int().check(z.minimum(1))),
@@ -246,6 +267,79 @@ export function fitPopularity(interactions: InteractionInput, options?: Populari
   return {
     kind: 'popularity',
     popularity: () => new Map(m.items.map((id, i) => [id, pop.count[i]])),
+    recommend(userId, options) {
+      const o = parseOptions(recommendSchema, options, 'recommend');
+      const key = idKey(userId);
+      return rec(key === undefined ? undefined : m.userIndex.get(key), o.n ?? 10, o.excludeSeen ?? true, o.candidates);
+    },
+    recommendAll(options) {
+      const o = parseOptions(recommendAllSchema, options, 'recommendAll');
+      const out = new Map<string, Recommendation[]>();
+      for (let u = 0; u < m.users.length; u++) out.set(m.users[u], rec(u, o.n ?? 10, o.excludeSeen ?? true, undefined));
+      return out;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------- random
+
+/**
+ * Fits the random baseline: `recommend(user, { n })` returns `n` items drawn uniformly without
+ * replacement from the training items the user may get (not their own unless
+ * `excludeSeen: false`; only `candidates` when given), with scores n, n − 1, …, 1 in draw order.
+ * The draws of a user depend only on `seed` and the user: at fit, one generator
+ * `createRandom(seed)` gives each training user (in first-appearance order) a 32-bit seed with
+ * `nextUint32()`, and each `recommend` call starts a fresh `createRandom(userSeed)`, so calls
+ * repeat and the call order does not matter. Each draw is `int(number of allowed items)`, an
+ * index into the allowed items in item order (first appearance), swapped out of the pool as in a
+ * partial Fisher–Yates shuffle. A user never seen gets the popularity list, flagged `coldStart`.
+ *
+ * @throws {@link InvalidInputError} for bad interactions or options; {@link NotEnoughDataError}
+ *   when there is no interaction.
+ *
+ * @example
+ * ```ts
+ * import { fitRandom } from 'clmkit';
+ * const log = [
+ *   { userId: 'ann', itemId: 'a' }, { userId: 'bob', itemId: 'b' }, { userId: 'bob', itemId: 'a' },
+ *   { userId: 'cy', itemId: 'c' }, { userId: 'cy', itemId: 'd' },
+ * ];
+ * const rnd = fitRandom(log, { seed: 1 });
+ * const list = rnd.recommend('ann', { n: 2 });
+ * console.log(list.length, list.some((r) => r.itemId === 'a')); // 2 false
+ * console.log(rnd.recommend('ann', { n: 2 }).map((r) => r.itemId).join() === list.map((r) => r.itemId).join()); // true
+ * console.log(rnd.recommend('zoe', { n: 1 })); // [ { itemId: 'a', score: 2, coldStart: true } ]
+ * ```
+ */
+export function fitRandom(interactions: InteractionInput, options?: RandomRecommenderOptions): RandomRecommender {
+  const opts = parseOptions(randomSchema, options, 'fitRandom');
+  const m = fitMatrix(interactions, opts.duplicates, 'fitRandom');
+  const pop = new Popularity(m);
+  const ni = m.items.length;
+  const seeder = createRandom(opts.seed ?? 0);
+  const userSeed = new Uint32Array(m.users.length);
+  for (let u = 0; u < userSeed.length; u++) userSeed[u] = seeder.nextUint32();
+  const buf = new Uint8Array(ni);
+  const pool = new Int32Array(ni);
+  const rec = (u: number | undefined, n: number, excludeSeen: boolean, candidates: readonly EntityId[] | undefined): Recommendation[] => {
+    const blocked = blockedItems(m, u, excludeSeen, candidates, buf);
+    if (u === undefined) return pop.list(n, blocked, true);
+    let size = 0;
+    for (let i = 0; i < ni; i++) if (blocked === undefined || blocked[i] === 0) pool[size++] = i;
+    const take = Math.min(n, size);
+    const rng = createRandom(userSeed[u]);
+    const out: Recommendation[] = [];
+    for (let t = 0; t < take; t++) {
+      const j = t + rng.int(size - t);
+      const item = pool[j];
+      pool[j] = pool[t];
+      pool[t] = item;
+      out.push({ itemId: m.items[item], score: take - t });
+    }
+    return out;
+  };
+  return {
+    kind: 'random',
     recommend(userId, options) {
       const o = parseOptions(recommendSchema, options, 'recommend');
       const key = idKey(userId);

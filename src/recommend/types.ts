@@ -57,7 +57,7 @@ export interface RecommendOptions {
 /** What every fitted recommender offers. */
 export interface Recommender {
   /** Which algorithm. */
-  readonly kind: 'item-knn' | 'user-knn' | 'popularity' | 'als';
+  readonly kind: 'item-knn' | 'user-knn' | 'popularity' | 'als' | 'random';
   /** Top-n items for a user, best first; a user never seen gets the popularity list, flagged `coldStart`. */
   recommend(userId: EntityId, options?: RecommendOptions): Recommendation[];
   /** Top-n for every training user, keyed by user id (as a string). */
