@@ -141,11 +141,26 @@ function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, f: number
 /** G = MᵀM (f × f, full, row-major) for M with n rows of length f. */
 function gram(M: Float64Array, n: number, f: number, G: Float64Array): void {
   G.fill(0);
-  for (let r = 0; r < n; r++) {
+  let r = 0;
+  // Four rows at a time: each entry of the upper triangle is loaded and stored once per four rows.
+  for (; r + 3 < n; r += 4) {
+    const o0 = r * f;
+    const o1 = o0 + f;
+    const o2 = o1 + f;
+    const o3 = o2 + f;
+    for (let a = 0; a < f; a++) {
+      const m0 = M[o0 + a];
+      const m1 = M[o1 + a];
+      const m2 = M[o2 + a];
+      const m3 = M[o3 + a];
+      const ga = a * f;
+      for (let b = a; b < f; b++) G[ga + b] += m0 * M[o0 + b] + m1 * M[o1 + b] + m2 * M[o2 + b] + m3 * M[o3 + b];
+    }
+  }
+  for (; r < n; r++) {
     const o = r * f;
     for (let a = 0; a < f; a++) {
       const ma = M[o + a];
-      if (ma === 0) continue;
       const ga = a * f;
       for (let b = a; b < f; b++) G[ga + b] += ma * M[o + b];
     }
@@ -215,8 +230,11 @@ function sparseProduct(Y: Float64Array, idx: Int32Array, val: Float64Array, q0: 
 
 /** Scratch vectors and the Gram matrix, allocated once per fit. */
 interface Scratch {
+  /** YᵀY + λI of the half-step being run. */
   readonly G: Float64Array;
-  readonly G2: Float64Array;
+  /** XᵀX and YᵀY of the current factors (each kept for the next half-step and the loss). */
+  readonly GX: Float64Array;
+  readonly GY: Float64Array;
   readonly r: Float64Array;
   readonly p: Float64Array;
   readonly Ap: Float64Array;
@@ -225,12 +243,13 @@ interface Scratch {
 /**
  * One ALS half-step: updates every row of `X` (n rows) with `Y` fixed, by `cgSteps` CG steps on
  * (YᵀY + λI + Σ_{obs} (c − 1) y yᵀ) x = Σ_{obs} c p y, warm-started from the current row.
+ * `gramY` = YᵀY of the current `Y`.
  */
 function halfStep(
   X: Float64Array,
   nX: number,
   Y: Float64Array,
-  nY: number,
+  gramY: Float64Array,
   ptr: Int32Array,
   idx: Int32Array,
   val: Float64Array,
@@ -241,7 +260,7 @@ function halfStep(
   s: Scratch,
 ): void {
   const { G, r, p, Ap } = s;
-  gram(Y, nY, f, G);
+  G.set(gramY);
   for (let a = 0; a < f; a++) G[a * f + a] += lambda;
   for (let u = 0; u < nX; u++) {
     const xo = u * f;
@@ -275,11 +294,11 @@ function halfStep(
 /**
  * L(X, Y) exactly: Σ over all pairs of (x·y)² = trace(XᵀX · YᵀY) = Σ_ab (XᵀX)_ab (YᵀY)_ab, plus
  * c(p − s)² − s² on each stored entry (s = x_u·y_i), plus λ(‖X‖² + ‖Y‖²) = λ(tr XᵀX + tr YᵀY).
+ * `s.GX`, `s.GY` must hold XᵀX and YᵀY.
  */
 function objective(m: InteractionMatrix, X: Float64Array, Y: Float64Array, f: number, lambda: number, alpha: number, s: Scratch): number {
-  const { G, G2 } = s;
-  gram(X, m.users.length, f, G);
-  gram(Y, m.items.length, f, G2);
+  const G = s.GX;
+  const G2 = s.GY;
   let all = 0;
   for (let k = 0; k < f * f; k++) all += G[k] * G2[k];
   let corr = 0;
@@ -408,15 +427,21 @@ export function fitAls(interactions: InteractionInput, options?: AlsOptions): Al
   for (let k = 0; k < Y.length; k++) Y[k] = 0.01 * rng.normal();
   const scratch: Scratch = {
     G: new Float64Array(f * f),
-    G2: new Float64Array(f * f),
+    GX: new Float64Array(f * f),
+    GY: new Float64Array(f * f),
     r: new Float64Array(f),
     p: new Float64Array(f),
     Ap: new Float64Array(f),
   };
   const loss: number[] = [];
+  // Each Gram matrix is formed once per iteration: YᵀY after the item half-step serves the loss
+  // and the next user half-step, XᵀX after the user half-step the item half-step and the loss.
+  gram(Y, ni, f, scratch.GY);
   for (let it = 0; it < iterations; it++) {
-    halfStep(X, nu, Y, ni, m.rowPtr, m.colIdx, m.values, f, lambda, alpha, cgSteps, scratch);
-    halfStep(Y, ni, X, nu, m.colPtr, m.rowIdx, m.colValues, f, lambda, alpha, cgSteps, scratch);
+    halfStep(X, nu, Y, scratch.GY, m.rowPtr, m.colIdx, m.values, f, lambda, alpha, cgSteps, scratch);
+    gram(X, nu, f, scratch.GX);
+    halfStep(Y, ni, X, scratch.GX, m.colPtr, m.rowIdx, m.colValues, f, lambda, alpha, cgSteps, scratch);
+    gram(Y, ni, f, scratch.GY);
     loss.push(objective(m, X, Y, f, lambda, alpha, scratch));
   }
   return alsRecommender(m, X, Y, f, iterations, loss);
