@@ -383,6 +383,8 @@ class SimRow {
   /** Values used in the products: the raw ratings, or (adjusted-cosine) centred by the other side's mean. */
   private readonly aVal: Float64Array;
   private readonly oVal: Float64Array;
+  /** For each entry p of an entity's list, the position of that entity in the other's list. */
+  private cross: Int32Array | undefined;
   /** Touched entities of the last `compute`, and their similarity in `sim`. */
   readonly touched: Int32Array;
   readonly sim: Float64Array;
@@ -431,17 +433,33 @@ class SimRow {
     }
   }
 
-  /** Fills `touched[0..count)` with the entities sharing an "other" with `a`, and `sim` for them. */
-  compute(a: number): void {
+  /** Builds `cross` on first use (entities ascend within each other's list, so a running fill works). */
+  private crossPositions(): Int32Array {
+    if (this.cross !== undefined) return this.cross;
+    const { aPtr, aIdx, oPtr, n } = this.s;
+    const cross = new Int32Array(aIdx.length);
+    const fill = oPtr.slice(0, oPtr.length - 1);
+    for (let a = 0; a < n; a++) for (let p = aPtr[a]; p < aPtr[a + 1]; p++) cross[p] = fill[aIdx[p]]++;
+    this.cross = cross;
+    return cross;
+  }
+
+  /**
+   * Fills `touched[0..count)` with the entities sharing an "other" with `a`, and `sim` for them;
+   * with `upper`, only the entities b > a (each pair once: every measure is symmetric).
+   */
+  compute(a: number, upper = false): void {
     const { aPtr, aIdx, oPtr, oIdx } = this.s;
     const { aVal, oVal, cnt, sxy, touched } = this;
     let count = 0;
     const full = this.kind === 'pearson' || this.kind === 'adjusted-cosine';
     const { sx, sy, sxx, syy } = this;
+    const cross = upper ? this.crossPositions() : undefined;
     for (let p = aPtr[a]; p < aPtr[a + 1]; p++) {
       const o = aIdx[p];
       const x = aVal[p];
-      for (let q = oPtr[o]; q < oPtr[o + 1]; q++) {
+      // the other's list is sorted by entity, and `a` sits at cross[p]: the entities after it are > a
+      for (let q = cross === undefined ? oPtr[o] : cross[p] + 1; q < oPtr[o + 1]; q++) {
         const b = oIdx[q];
         if (b === a) continue;
         const y = oVal[q];
@@ -511,23 +529,45 @@ interface Neighbours {
   readonly sim: Float64Array;
 }
 
+/** Adds (b, s) to entity a's top list (`idx`/`sim` at a·kk, `count[a]` long): higher s first, ties → lower b. */
+function pushTop(idx: Int32Array, sim: Float64Array, count: Int32Array, kk: number, a: number, b: number, s: number): void {
+  const off = a * kk;
+  let p = count[a];
+  if (p === kk) {
+    const ws = sim[off + kk - 1];
+    if (s < ws || (s === ws && b > idx[off + kk - 1])) return;
+    p = kk - 1;
+  } else {
+    count[a]++;
+  }
+  while (p > 0) {
+    const ps = sim[off + p - 1];
+    if (ps > s || (ps === s && idx[off + p - 1] < b)) break;
+    sim[off + p] = ps;
+    idx[off + p] = idx[off + p - 1]!;
+    p--;
+  }
+  sim[off + p] = s;
+  idx[off + p] = b;
+}
+
 function topNeighbours(row: SimRow, n: number, k: number): Neighbours {
   const kk = Math.max(1, Math.min(k, n - 1));
   const count = new Int32Array(n);
   const idx = new Int32Array(n * kk);
   const sim = new Float64Array(n * kk);
-  const top = new TopList(kk);
+  // Each pair is computed once (b > a) and offered to both lists; a top list keeps the same
+  // items whatever the order they are offered in (a total order: similarity, then index).
   for (let a = 0; a < n; a++) {
-    row.compute(a);
-    top.reset();
+    row.compute(a, true);
     for (let t = 0; t < row.count; t++) {
       const b = row.touched[t];
       const s = row.sim[b];
-      if (s > 0) top.push(b, s);
+      if (s > 0) {
+        pushTop(idx, sim, count, kk, a, b, s);
+        pushTop(idx, sim, count, kk, b, a, s);
+      }
     }
-    count[a] = top.size;
-    idx.set(top.idx.subarray(0, top.size), a * kk);
-    sim.set(top.score.subarray(0, top.size), a * kk);
   }
   return { k: kk, count, idx, sim };
 }

@@ -290,6 +290,29 @@ describe('properties (fast-check, seed 42)', () => {
     );
   });
 
+  it('neighbour lists are the top k of similarity() over all others, positive only, ties → first seen (brute force)', () => {
+    fc.assert(
+      fc.property(ratings(-5, 5), knnOpts, (data, opts) => {
+        const items = fitItemKnn(data, opts);
+        const users = fitUserKnn(data, opts);
+        const check = (ids: number[], sim: (a: number, b: number) => number, list: (a: number) => { id: string; similarity: number }[]) => {
+          for (const a of ids) {
+            const expected = ids
+              .map((b, order) => ({ b, order, s: b === a ? 0 : sim(a, b) }))
+              .filter((x) => x.s > 0)
+              .sort((x, y) => y.s - x.s || x.order - y.order)
+              .slice(0, opts.k)
+              .map((x) => ({ id: String(x.b), similarity: x.s }));
+            expect(list(a)).toEqual(expected);
+          }
+        };
+        check([...new Set(data.map((r) => r.itemId))], (a, b) => items.similarity(a, b), (a) => items.similarItems(a, { n: 100 }));
+        check([...new Set(data.map((r) => r.userId))], (a, b) => users.similarity(a, b), (a) => users.similarUsers(a, { n: 100 }));
+      }),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
   it('neighbour lists are positive, at most k long and sorted descending; recommendations too, without seen items', () => {
     fc.assert(
       fc.property(ratings(-5, 5), knnOpts, (data, opts) => {
