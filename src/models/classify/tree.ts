@@ -40,144 +40,41 @@ import { InvalidInputError, IssueCollector, NotEnoughDataError } from '../../err
 import { createRandom, type Random } from '../../math/random.js';
 import type { ClassLabel } from '../../metrics/classification.js';
 import { parseOptions, show } from '../../validate.js';
+import { encodeClasses, toMatrix, type DesignMatrixInput, type EncodedClasses } from '../prep/matrix.js';
 
 // ------------------------------------------------------------------------------------ input
 
-/**
- * A dense row-major design matrix: row `i`, column `j` is `data[i * nCols + j]`.
- *
- * @internal
- */
-export interface DenseMatrixLike {
-  readonly data: Float64Array;
-  readonly nRows: number;
-  readonly nCols: number;
-  readonly columnNames?: readonly string[];
-}
-
-/** Feature input of the tree models: rows of numbers, or a row-major `{ data, nRows, nCols, columnNames? }` matrix. */
-export type TreeInput = readonly (readonly number[])[] | DenseMatrixLike;
+/** Feature input of the tree models: rows of numbers, or a row-major `DesignMatrix` (`columnNames` optional). */
+export type TreeInput = DesignMatrixInput;
 
 /** Validated feature matrix. @internal */
 export interface Dense {
   readonly data: Float64Array;
   readonly n: number;
   readonly d: number;
-  readonly names: readonly string[] | undefined;
-}
-
-function isMatrix(X: unknown): X is DenseMatrixLike {
-  return typeof X === 'object' && X !== null && !Array.isArray(X) && 'data' in X;
+  readonly names: readonly string[];
 }
 
 /**
- * Validates `X` (rectangular, finite, ≥ 1 row and column) and returns it row-major (a matrix's
- * own `data`, not a copy).
+ * Validates `X` with {@link toMatrix} (rectangular, finite), requires ≥ 1 row and column (and
+ * `nColsExpected` columns when given), and returns it row-major (a matrix's own `data`).
  *
  * @internal
  */
 export function toDense(X: unknown, context: string, path = 'X', nColsExpected?: number): Dense {
-  const issues = new IssueCollector();
-  if (isMatrix(X)) {
-    const { data, nRows, nCols } = X;
-    if (!(data instanceof Float64Array)) {
-      throw new InvalidInputError(context, [{ path: `${path}.data`, message: `expected a Float64Array, got ${show(data)}` }]);
-    }
-    if (!Number.isInteger(nRows) || nRows < 1 || !Number.isInteger(nCols) || nCols < 1 || data.length !== nRows * nCols) {
-      throw new InvalidInputError(context, [
-        {
-          path,
-          message: `expected integers nRows ≥ 1 and nCols ≥ 1 with data.length = nRows × nCols, got nRows ${show(nRows)}, nCols ${show(nCols)}, data.length ${data.length}`,
-        },
-      ]);
-    }
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      if (v - v !== 0) {
-        const r = Math.floor(i / nCols);
-        issues.add(path, `column ${i - r * nCols}: expected a finite number, got ${show(v)}`, r);
-      }
-    }
-    issues.throwIfAny(context);
-    checkCols(nCols, nColsExpected, context, path);
-    const names = X.columnNames && X.columnNames.length === nCols ? X.columnNames : undefined;
-    return { data, n: nRows, d: nCols, names };
+  const M = toMatrix(X as DesignMatrixInput, context, path);
+  if (M.nRows < 1) throw new NotEnoughDataError(`${context} needs at least one row in ${path}`, 1, 0);
+  if (M.nCols < 1) throw new InvalidInputError(context, [{ path, message: 'expected at least one column, got 0' }]);
+  if (nColsExpected !== undefined && M.nCols !== nColsExpected) {
+    throw new InvalidInputError(context, [{ path, message: `expected ${nColsExpected} columns (as the fitted data), got ${M.nCols}` }]);
   }
-  if (!Array.isArray(X) || X.length === 0) {
-    throw new InvalidInputError(context, [
-      { path, message: `expected a non-empty array of rows (number[][]) or { data: Float64Array, nRows, nCols }, got ${show(X)}` },
-    ]);
-  }
-  const rows = X as readonly unknown[];
-  const first: unknown = rows[0];
-  const d = Array.isArray(first) ? first.length : 0;
-  if (d === 0) throw new InvalidInputError(context, [{ path, row: 0, message: `expected a non-empty array of numbers, got ${show(first)}` }]);
-  const n = rows.length;
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const row: unknown = rows[i];
-    if (!Array.isArray(row) || row.length !== d) {
-      issues.add(path, `expected an array of ${d} numbers (as row 0), got ${show(row)}`, i);
-      continue;
-    }
-    for (let j = 0; j < d; j++) {
-      const v: unknown = row[j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        issues.add(path, `column ${j}: expected a finite number, got ${show(v)}`, i);
-      } else {
-        data[i * d + j] = v;
-      }
-    }
-  }
-  issues.throwIfAny(context);
-  checkCols(d, nColsExpected, context, path);
-  return { data, n, d, names: undefined };
+  return { data: M.data, n: M.nRows, d: M.nCols, names: M.columnNames };
 }
 
-function checkCols(d: number, expected: number | undefined, context: string, path: string): void {
-  if (expected !== undefined && d !== expected) {
-    throw new InvalidInputError(context, [{ path, message: `expected ${expected} columns (as the fitted data), got ${d}` }]);
-  }
-}
-
-/** Encoded classification target: class index per row and the sorted distinct labels. @internal */
-export interface EncodedLabels {
-  readonly codes: Int32Array;
-  readonly classes: readonly ClassLabel[];
-}
-
-/**
- * Validates class labels (numbers, strings or booleans; one kind) and encodes them as indices
- * into the sorted distinct labels (numbers ascending, strings by code unit, `false` < `true`).
- *
- * @internal
- */
-export function encodeLabels(y: unknown, n: number, context: string): EncodedLabels {
-  const arr = checkTargetShape(y, n, context);
-  const issues = new IssueCollector();
-  let kind: string | undefined;
-  const seen = new Map<ClassLabel, number>();
-  for (let i = 0; i < n; i++) {
-    const v: unknown = arr[i];
-    const t = typeof v;
-    if (!((t === 'number' && Number.isFinite(v)) || t === 'string' || t === 'boolean')) {
-      issues.add('y', `expected a finite number, a string or a boolean label, got ${show(v)}`, i);
-      continue;
-    }
-    if (kind === undefined) kind = t;
-    else if (t !== kind) {
-      issues.add('y', `expected every label to be a ${kind} (as row 0), got ${show(v)}`, i);
-      continue;
-    }
-    if (!seen.has(v as ClassLabel)) seen.set(v as ClassLabel, 0);
-  }
-  issues.throwIfAny(context);
-  const classes = [...seen.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const index = new Map<ClassLabel, number>();
-  classes.forEach((c, k) => index.set(c, k));
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) codes[i] = index.get(arr[i] as ClassLabel)!;
-  return { codes, classes };
+/** Class labels of `y` (one per row) encoded with {@link encodeClasses}. @internal */
+export function encodeTarget(y: unknown, n: number, context: string): EncodedClasses {
+  checkTargetShape(y, n, context);
+  return encodeClasses(y as ArrayLike<ClassLabel>, context, 'y');
 }
 
 /** Validates a numeric regression target. @internal */
@@ -1152,15 +1049,13 @@ export function resolveNames(given: readonly string[] | undefined, X: Dense, con
     }
     return Object.freeze([...given]);
   }
-  if (X.names !== undefined) return Object.freeze([...X.names]);
-  return Object.freeze(Array.from({ length: X.d }, (_, j) => `x${j}`));
+  return Object.freeze([...X.names]);
 }
 
 /** Validated tree training data with its class labels. @internal */
 export function makeTreeData(X: Dense, y: unknown, task: TreeTask, context: string): TreeData & { classes: readonly ClassLabel[] } {
-  if (X.n < 1) throw new NotEnoughDataError(`${context} needs at least one row`, 1, 0);
   if (task === 'classification') {
-    const enc = encodeLabels(y, X.n, context);
+    const enc = encodeTarget(y, X.n, context);
     return { X, yCodes: enc.codes, yValues: undefined, nClasses: enc.classes.length, classes: enc.classes };
   }
   return { X, yCodes: undefined, yValues: numericTarget(y, X.n, context), nClasses: 1, classes: [] };

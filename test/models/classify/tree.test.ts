@@ -199,7 +199,7 @@ describe('fitDecisionTree: typed errors', () => {
   it('names the row and field', () => {
     const e1 = thrown(() => fitDecisionTree([[1], [Number.NaN]], [0, 1])) as InvalidInputError;
     expect(e1).toBeInstanceOf(InvalidInputError);
-    expect(e1.issues[0]).toMatchObject({ path: 'X', row: 1 });
+    expect(e1.issues[0]).toMatchObject({ path: 'X[1][0]', row: 1 });
     const e2 = thrown(() => fitDecisionTree([[1], [2]], [0, null as unknown as number])) as InvalidInputError;
     expect(e2.issues[0]).toMatchObject({ path: 'y', row: 1 });
     const e3 = thrown(() => fitDecisionTree([[1], [2]], [0])) as InvalidInputError;
@@ -208,8 +208,8 @@ describe('fitDecisionTree: typed errors', () => {
     expect(e4.issues[0].path).toBe('options.criterion');
     const e5 = thrown(() => fitDecisionTree([[1], [2]], [0, 1], { minSamplesLeaf: 0 })) as InvalidInputError;
     expect(e5.issues[0].path).toBe('options.minSamplesLeaf');
-    const e6 = thrown(() => fitDecisionTree([[1], [2]], [0, 'a'] as unknown as number[])) as InvalidInputError;
-    expect(e6.issues[0]).toMatchObject({ path: 'y', row: 1 });
+    const e6 = thrown(() => fitDecisionTree([[1], [2]], [1.5, 2], { task: 'regression', maxDepth: 0 })) as InvalidInputError;
+    expect(e6.issues[0].path).toBe('options.maxDepth');
     const tree = fitDecisionTree([[1, 2], [2, 3]], [0, 1]);
     const e7 = thrown(() => tree.predict([[1]])) as InvalidInputError;
     expect(e7.issues[0].message).toContain('expected 2 columns');
