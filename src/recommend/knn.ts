@@ -94,6 +94,13 @@ export interface UserKnnRecommender extends Recommender {
   readonly kind: 'user-knn';
   /** The kept neighbours of a user, most similar first (ties → earlier user). @defaultValue n = 10 */
   similarUsers(userId: EntityId, options?: { n?: number }): Neighbor[];
+  /**
+   * The `n` items (default 10) most similar to an item under the same measure, shrinkage and
+   * minimum support, computed on demand over the item columns (as {@link fitItemKnn} would with
+   * `k ≥ n`): positive similarities only, best first, ties → earlier item. User-kNN does not
+   * use item similarities to recommend; this is for "more like this" lists.
+   */
+  similarItems(itemId: EntityId, options?: { n?: number }): Neighbor[];
   /** The similarity of two users before pruning to the top k (may be negative; 0 for a user with itself). */
   similarity(userA: EntityId, userB: EntityId): number;
   /** Predicted rating: Σ sim·r / Σ |sim| over the user's kept neighbours who rated the item; the item's mean rating when there are none. */
@@ -782,6 +789,8 @@ export function fitItemKnn(interactions: InteractionInput, options?: KnnOptions)
  * ], { similarity: 'jaccard' });
  * console.log(knn.similarUsers('cy')); // [ { id: 'ann', similarity: 0.5 }, { id: 'bob', similarity: 0.3333333333333333 } ]
  * console.log(knn.recommend('cy')); // [ { itemId: 'stove', score: 3.6666666666666665 }, { itemId: 'mug', score: 0.6666666666666666 } ]
+ * // items compared by the same measure: tent and stove share 2 of 3 raters, stove and mug 1 of 2
+ * console.log(knn.similarItems('stove')); // [ { id: 'tent', similarity: 0.6666666666666666 }, { id: 'mug', similarity: 0.5 } ]
  * ```
  */
 export function fitUserKnn(interactions: InteractionInput, options?: KnnOptions): UserKnnRecommender {
@@ -791,6 +800,7 @@ export function fitUserKnn(interactions: InteractionInput, options?: KnnOptions)
   const side: Side = { n: nu, aPtr: m.rowPtr, aIdx: m.colIdx, aVal: m.values, oPtr: m.colPtr, oIdx: m.rowIdx, oVal: m.colValues };
   const row = new SimRow(side, o.similarity, o.shrinkage, o.minSupport);
   const nb = topNeighbours(row, nu, o.k);
+  let itemRow: SimRow | undefined;
   const base = knnRecommender(m, (u, score, mark, touched) => {
     let cnt = 0;
     const off = u * nb.k;
@@ -815,6 +825,25 @@ export function fitUserKnn(interactions: InteractionInput, options?: KnnOptions)
       const so = parseOptions(similarSchema, opts, 'similarUsers');
       const u = lookupId(m.userIndex, userId, 'userId', 'similarUsers', 'user');
       return neighbourList(nb, u, m.users, so.n ?? 10);
+    },
+    similarItems(itemId, opts) {
+      const so = parseOptions(similarSchema, opts, 'similarItems');
+      const i = lookupId(m.itemIndex, itemId, 'itemId', 'similarItems', 'item');
+      itemRow ??= new SimRow(
+        { n: m.items.length, aPtr: m.colPtr, aIdx: m.rowIdx, aVal: m.colValues, oPtr: m.rowPtr, oIdx: m.colIdx, oVal: m.values },
+        o.similarity,
+        o.shrinkage,
+        o.minSupport,
+      );
+      itemRow.compute(i);
+      const top = new TopList(so.n ?? 10);
+      for (let t = 0; t < itemRow.count; t++) {
+        const j = itemRow.touched[t];
+        if (itemRow.sim[j] > 0) top.push(j, itemRow.sim[j]);
+      }
+      const out: Neighbor[] = [];
+      for (let p = 0; p < top.size; p++) out.push({ id: m.items[top.idx[p]], similarity: top.score[p] });
+      return out;
     },
     similarity(userA, userB) {
       const a = lookupId(m.userIndex, userA, 'userA', 'similarity', 'user');

@@ -110,6 +110,23 @@ describe('item similarities (closed forms on the 4 × 4 matrix)', () => {
     expect(fitItemKnn(M, { similarity: 'pearson' }).similarItems('A', { n: 10 }).map((x) => x.id)).not.toContain('D');
   });
 
+  it('user-kNN similarItems ranks items by the same measure as item-kNN (on demand, unpruned)', () => {
+    for (const similarity of ['cosine', 'pearson', 'adjusted-cosine', 'jaccard'] as const) {
+      for (const extra of [{}, { shrinkage: 2 }, { minSupport: 2 }]) {
+        const users = fitUserKnn(M, { similarity, k: 1, ...extra });
+        const items = fitItemKnn(M, { similarity, k: 3, ...extra });
+        for (const i of ['A', 'B', 'C', 'D']) expect(users.similarItems(i, { n: 3 })).toEqual(items.similarItems(i, { n: 3 }));
+      }
+    }
+    // closed form: cosine neighbours of A are D (14/√1806 ≈ 0.3294), B (16/√462 ≈ 0.7444), C (16/√1722 ≈ 0.3856)
+    expect(fitUserKnn(M).similarItems('A')).toEqual([
+      { id: 'B', similarity: cosAB },
+      { id: 'C', similarity: cosAC },
+      { id: 'D', similarity: cosAD },
+    ]);
+    expect(issuePath(() => fitUserKnn(M).similarItems('Z'))).toBe('itemId');
+  });
+
   it('user similarities swap the roles: cosine over each user’s full rating vector', () => {
     const knn = fitUserKnn(M);
     // u1 · u2 on {A, D}: 5·4 + 1·1 = 21; ‖u1‖² = 25+9+1 = 35, ‖u2‖² = 16+16+1 = 33
