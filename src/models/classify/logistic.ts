@@ -1,7 +1,739 @@
 /**
- * Being written.
+ * Logistic regression with an L2 penalty, binary and multinomial, fitted by Newton's method
+ * (iteratively reweighted least squares) on typed arrays.
  *
- * @internal
+ * ## Objective
+ *
+ * `fitLogistic` minimises `Σᵢ wᵢ · logloss(yᵢ, pᵢ) + (l2 / 2) · ‖β‖²` with the intercept not
+ * penalised — exactly scikit-learn's `LogisticRegression(C = 1 / l2)` (`penalty='l2'`; `l2 = 0`
+ * is `penalty=None`). With more than two classes the model is the multinomial (softmax) one with
+ * one coefficient vector per class, all penalised, as scikit-learn's `multi_class='multinomial'`.
+ * `wᵢ` is the product of `sampleWeight` and `classWeight`; `classWeight: 'balanced'` gives class c
+ * the weight `n / (k · n_c)`, as scikit-learn.
+ *
+ * ## Solver
+ *
+ * Newton steps with the exact Hessian `Xᵀ W X + l2·I`, solved by Cholesky, with step halving when
+ * a full step does not lower the objective. Convergence is quadratic, so the coefficients are
+ * those of the exact optimum to about 1e-10 in a handful of iterations. (scikit-learn's default
+ * `lbfgs` stops where the relative decrease of the loss falls under 64·ε, which on the Telco
+ * churn data leaves its coefficients up to 2e-2 (relative) from the optimum; its
+ * `solver='newton-cholesky'` agrees with this one to ~1e-11.) Sparse rows (one-hot columns) are
+ * exploited: the Hessian costs `Σᵢ nnzᵢ²/2`, not `n·p²/2`. The multinomial Hessian has
+ * `(k·(p+1))²` entries, so the multinomial fit suits up to a few hundred parameters.
+ *
+ * The design card named `ml-logistic-regression`; measured (../shared/TOOLCHAIN.md), it is fixed-step
+ * gradient ascent with no penalty, no intercept and no probabilities (~6 ms per step on
+ * 7,000 × 40, 50,000 steps by default), so it cannot meet the "equals scikit-learn" bar and is not
+ * used.
+ *
  * @module
  */
-export {};
+import * as z from 'zod/mini';
+import { InvalidInputError, IssueCollector, NotEnoughDataError } from '../../errors.js';
+import { normalCdf } from '../../math/distributions.js';
+import { choleskyInPlace, choleskyInverse, choleskySolveInPlace } from '../../math/linalg.js';
+import type { ClassLabel } from '../../metrics/classification.js';
+import { parseOptions, show } from '../../validate.js';
+import { encodeClasses, toMatrix, type DesignMatrix, type DesignMatrixInput } from '../prep/matrix.js';
+
+/** Options of {@link fitLogistic}. */
+export interface LogisticOptions {
+  /**
+   * L2 penalty strength λ on the coefficients (not the intercept): the objective is the summed
+   * log loss plus `λ/2 · ‖β‖²`, i.e. scikit-learn's `C = 1 / λ`. 0 fits without a penalty (then
+   * standard errors are reported).
+   * @defaultValue 1
+   */
+  l2?: number;
+  /** Fit an intercept (not penalised). @defaultValue true */
+  fitIntercept?: boolean;
+  /**
+   * Weight of each class's rows: `'balanced'` (`n / (k · n_c)`, as scikit-learn) or an object
+   * from class label (as a string: `{ '1': 3 }`, `{ churn: 3 }`) to weight; classes not named get 1.
+   */
+  classWeight?: 'balanced' | Readonly<Record<string, number>>;
+  /** Weight of each row (finite, ≥ 0); multiplies the class weight. @defaultValue all 1 */
+  sampleWeight?: ArrayLike<number>;
+  /** Newton iteration limit. @defaultValue 100 */
+  maxIterations?: number;
+  /**
+   * Converged when the largest gradient component of the objective divided by the total weight
+   * (the mean log loss's gradient) is at most this.
+   * @defaultValue 1e-10
+   */
+  tolerance?: number;
+}
+
+/** Fields shared by binary and multinomial logistic models. */
+export interface LogisticModelBase {
+  /** The classes, sorted (numbers ascending, then strings); the positive class of a binary model is `classes[1]`. */
+  readonly classes: readonly ClassLabel[];
+  /** Names of the coefficients' columns (X's column names). */
+  readonly coefficientNames: readonly string[];
+  /** Whether the gradient tolerance was met within `maxIterations`. */
+  readonly converged: boolean;
+  /** Newton iterations performed. */
+  readonly iterations: number;
+  /** Value of the penalised objective at the solution. */
+  readonly objective: number;
+  /** Largest gradient component of the objective / total weight at the solution. */
+  readonly gradientNorm: number;
+  /** The options used (with defaults filled in, `sampleWeight` left out). */
+  readonly l2: number;
+  /** Whether an intercept was fitted. */
+  readonly fitIntercept: boolean;
+  /**
+   * Class probabilities: binary — P(`classes[1]`) per row (length n); multinomial — an n × k
+   * row-major array (row i, class c at `i·k + c`).
+   */
+  predictProba(X: DesignMatrixInput): Float64Array;
+  /**
+   * Predicted class per row: binary — `classes[1]` when P(`classes[1]`) ≥ `threshold`;
+   * multinomial — the most probable class (`threshold` ignored; ties to the first class).
+   */
+  predict(X: DesignMatrixInput, threshold?: number): ClassLabel[];
+  /** Linear predictors: binary — the log-odds per row; multinomial — n × k row-major scores. */
+  decisionFunction(X: DesignMatrixInput): Float64Array;
+}
+
+/** A fitted binary logistic regression. */
+export interface BinaryLogisticModel extends LogisticModelBase {
+  /** Discriminant. */
+  readonly kind: 'binary';
+  /** Coefficients in column order (log-odds per unit of each column). */
+  readonly coefficients: Float64Array;
+  /** The intercept (0 without `fitIntercept`). */
+  readonly intercept: number;
+  /**
+   * Standard errors of the coefficients, `sqrt(diag((Xᵀ W X)⁻¹))` at the solution, when `l2 = 0`
+   * (null otherwise: the penalised fit has no such standard errors).
+   */
+  readonly standardErrors: Float64Array | null;
+  /** Standard error of the intercept when `l2 = 0` and `fitIntercept` (else null). */
+  readonly interceptStandardError: number | null;
+  /** Two-sided Wald p-values of the coefficients, `2·Φ(−|β/se|)`, when `l2 = 0` (else null). */
+  readonly pValues: Float64Array | null;
+}
+
+/** A fitted multinomial (softmax) logistic regression, for more than two classes. */
+export interface MultinomialLogisticModel extends LogisticModelBase {
+  /** Discriminant. */
+  readonly kind: 'multinomial';
+  /** Coefficients, k × p row-major: class c's coefficient of column j at `c·p + j` (scikit-learn's `coef_`). */
+  readonly coefficients: Float64Array;
+  /** One intercept per class (they sum to 0, as scikit-learn's). */
+  readonly intercept: Float64Array;
+}
+
+/** A fitted logistic regression: {@link BinaryLogisticModel} or {@link MultinomialLogisticModel} (see `kind`). */
+export type LogisticModel = BinaryLogisticModel | MultinomialLogisticModel;
+
+const optionsSchema = z.strictObject({
+  l2: z.optional(z.number().check(z.gte(0))),
+  fitIntercept: z.optional(z.boolean()),
+  classWeight: z.optional(z.union([z.literal('balanced'), z.record(z.string(), z.number().check(z.gte(0)))])),
+  sampleWeight: z.optional(z.any()),
+  maxIterations: z.optional(z.number().check(z.int(), z.gte(1))),
+  tolerance: z.optional(z.number().check(z.positive())),
+});
+
+/** Row structure for the Hessian: CSR of the nonzeros (with the intercept as column p) when sparse. */
+interface Rows {
+  readonly n: number;
+  readonly p: number;
+  readonly data: Float64Array;
+  readonly sparse: { ptr: Int32Array; idx: Int32Array; val: Float64Array } | null;
+}
+
+function rowStructure(X: DesignMatrix): Rows {
+  const { data, nRows: n, nCols: p } = X;
+  let nnz = 0;
+  for (let k = 0; k < data.length; k++) if (data[k] !== 0) nnz++;
+  if (p < 8 || nnz > 0.6 * data.length) return { n, p, data, sparse: null };
+  const ptr = new Int32Array(n + 1);
+  const idx = new Int32Array(nnz);
+  const val = new Float64Array(nnz);
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    for (let j = 0; j < p; j++) {
+      const v = data[o + j];
+      if (v !== 0) {
+        idx[q] = j;
+        val[q++] = v;
+      }
+    }
+    ptr[i + 1] = q;
+  }
+  return { n, p, data, sparse: { ptr, idx, val } };
+}
+
+/** η = X·β + b for every row. */
+function linearPredictor(rows: Rows, beta: Float64Array, b: number, out: Float64Array): void {
+  const { n, p, data, sparse } = rows;
+  if (sparse) {
+    const { ptr, idx, val } = sparse;
+    for (let i = 0; i < n; i++) {
+      let s = b;
+      for (let q = ptr[i]; q < ptr[i + 1]; q++) s += val[q] * beta[idx[q]];
+      out[i] = s;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    let s = b;
+    for (let j = 0; j < p; j++) s += data[o + j] * beta[j];
+    out[i] = s;
+  }
+}
+
+/** log(1 + e^η) without overflow. */
+function log1pExp(eta: number): number {
+  return eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta));
+}
+
+function sigmoid(eta: number): number {
+  if (eta >= 0) return 1 / (1 + Math.exp(-eta));
+  const e = Math.exp(eta);
+  return e / (1 + e);
+}
+
+/** Weights per row from sampleWeight × classWeight. */
+function rowWeights(
+  codes: Int32Array,
+  classes: readonly ClassLabel[],
+  sampleWeight: unknown,
+  classWeight: 'balanced' | Readonly<Record<string, number>> | undefined,
+  context: string,
+): Float64Array {
+  const n = codes.length;
+  const w = new Float64Array(n).fill(1);
+  if (sampleWeight !== undefined) {
+    if (!(Array.isArray(sampleWeight) || ArrayBuffer.isView(sampleWeight)) || (sampleWeight as ArrayLike<unknown>).length !== n) {
+      throw new InvalidInputError(context, [
+        { path: 'options.sampleWeight', message: `expected ${n} weights (one per row), got ${show(sampleWeight)}` },
+      ]);
+    }
+    const sw = sampleWeight as ArrayLike<unknown>;
+    const issues = new IssueCollector();
+    for (let i = 0; i < n; i++) {
+      const v = sw[i];
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) w[i] = v;
+      else issues.add('options.sampleWeight', `expected a finite weight ≥ 0, got ${show(v)}`, i);
+    }
+    issues.throwIfAny(context);
+  }
+  if (classWeight !== undefined) {
+    const k = classes.length;
+    const cw = new Float64Array(k).fill(1);
+    if (classWeight === 'balanced') {
+      const counts = new Float64Array(k);
+      for (let i = 0; i < n; i++) counts[codes[i]]++;
+      for (let c = 0; c < k; c++) cw[c] = n / (k * counts[c]);
+    } else {
+      const names = new Set(classes.map(String));
+      const issues = new IssueCollector();
+      for (const key of Object.keys(classWeight)) {
+        if (!names.has(key)) issues.add(`options.classWeight.${key}`, `unknown class ${show(key)}; the classes are ${classes.map((c) => show(String(c))).join(', ')}`);
+      }
+      issues.throwIfAny(context);
+      classes.forEach((c, j) => {
+        if (Object.hasOwn(classWeight, String(c))) cw[j] = classWeight[String(c)];
+      });
+    }
+    for (let i = 0; i < n; i++) w[i] *= cw[codes[i]];
+  }
+  return w;
+}
+
+/**
+ * Accumulates H += Σᵢ hᵢ · x̃ᵢ x̃ᵢᵀ (upper triangle) where x̃ = (x, 1) when `icpt`; `dim` is the
+ * leading dimension of H; `off` offsets both indices (block position).
+ */
+function addWeightedGram(rows: Rows, h: Float64Array, weight: Float64Array, icpt: boolean, H: Float64Array, dim: number, offR: number, offC: number): void {
+  const { n, p, data, sparse } = rows;
+  const ip = p; // intercept's index within the block
+  if (sparse) {
+    const { ptr, idx, val } = sparse;
+    for (let i = 0; i < n; i++) {
+      const hi = h[i] * weight[i];
+      if (hi === 0) continue;
+      const a = ptr[i];
+      const e = ptr[i + 1];
+      // Upper triangle only (the CSR column indices ascend; the intercept's index p is last).
+      for (let q = a; q < e; q++) {
+        const jq = idx[q];
+        const vq = val[q] * hi;
+        const row = (offR + jq) * dim + offC;
+        for (let r = q; r < e; r++) H[row + idx[r]] += vq * val[r];
+        if (icpt) H[row + ip] += vq;
+      }
+      if (icpt) H[(offR + ip) * dim + offC + ip] += hi;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const hi = h[i] * weight[i];
+    if (hi === 0) continue;
+    const o = i * p;
+    for (let j = 0; j < p; j++) {
+      const vj = data[o + j] * hi;
+      if (vj === 0) continue;
+      const row = (offR + j) * dim + offC;
+      for (let k = j; k < p; k++) H[row + k] += vj * data[o + k];
+      if (icpt) H[row + ip] += vj;
+    }
+    if (icpt) H[(offR + ip) * dim + offC + ip] += hi;
+  }
+}
+
+/** g += Xᵀ r (and the intercept's Σ r into g[p] when icpt). */
+function addXtR(rows: Rows, r: Float64Array, icpt: boolean, g: Float64Array, off: number): void {
+  const { n, p, data, sparse } = rows;
+  if (sparse) {
+    const { ptr, idx, val } = sparse;
+    for (let i = 0; i < n; i++) {
+      const ri = r[i];
+      if (ri === 0) continue;
+      for (let q = ptr[i]; q < ptr[i + 1]; q++) g[off + idx[q]] += val[q] * ri;
+      if (icpt) g[off + p] += ri;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const ri = r[i];
+    if (ri === 0) continue;
+    const o = i * p;
+    for (let j = 0; j < p; j++) g[off + j] += data[o + j] * ri;
+    if (icpt) g[off + p] += ri;
+  }
+}
+
+/** Completes the square `H` (dim × dim) from its upper triangle (all the accumulation writes). */
+function symmetrize(H: Float64Array, dim: number): void {
+  for (let i = 0; i < dim; i++) for (let j = i + 1; j < dim; j++) H[j * dim + i] = H[i * dim + j];
+}
+
+/** A trial objective counts as no worse within rounding of the current one. */
+function noWorse(ft: number, f: number): boolean {
+  return ft <= f + 64 * Number.EPSILON * Math.abs(f);
+}
+
+/**
+ * Fits a logistic regression (binary, or multinomial for more than two classes) with an L2
+ * penalty on the coefficients, exactly as scikit-learn's `LogisticRegression(C = 1 / l2)`.
+ *
+ * @param X - Features: rows of numbers or a {@link DesignMatrix} (scale numeric columns first,
+ * e.g. with `standardize`, so the penalty treats them alike).
+ * @param y - Class labels (numbers, strings or booleans), one per row; at least two classes.
+ * @param options - {@link LogisticOptions}.
+ * @returns A frozen {@link LogisticModel}; `converged` is false when the iteration limit was hit
+ * (e.g. perfectly separable data with `l2 = 0`, where the coefficients diverge).
+ * @throws {@link InvalidInputError} for bad cells, labels or weights (naming the row);
+ * {@link NotEnoughDataError} for fewer than two classes.
+ *
+ * @example
+ * ```ts
+ * import { fitLogistic } from 'clmkit/models';
+ * // Churn against months since the last order, for eight customers.
+ * const X = [[1], [2], [3], [4], [5], [6], [7], [8]];
+ * const churned = [0, 0, 1, 0, 1, 0, 1, 1];
+ * const model = fitLogistic(X, churned, { l2: 0 });
+ * console.log(model.converged, model.coefficients[0].toFixed(4), model.pValues?.[0].toFixed(3)); // true 0.5941 0.169
+ * console.log(model.predict([[1], [8]])); // [ 0, 1 ]
+ * const p = model.predictProba([[4.5]]); // P(churn) ≈ 0.5 at the centre
+ * console.log(p[0].toFixed(2)); // 0.50
+ * ```
+ */
+export function fitLogistic(X: DesignMatrixInput, y: ArrayLike<ClassLabel>, options?: LogisticOptions): LogisticModel {
+  const context = 'fitLogistic';
+  const opts = parseOptions(optionsSchema, options, context);
+  const M = toMatrix(X, context);
+  if (!(Array.isArray(y) || ArrayBuffer.isView(y)) || y.length !== M.nRows) {
+    throw new InvalidInputError(context, [
+      { path: 'y', message: `expected ${M.nRows} labels (one per row of X), got ${show(y)}` },
+    ]);
+  }
+  const { codes, classes } = encodeClasses(y, context, 'y');
+  if (classes.length < 2) {
+    throw new NotEnoughDataError(
+      `fitLogistic needs at least two classes in y, got ${classes.length === 0 ? 'none' : `only ${show(classes[0])}`}`,
+      2,
+      classes.length,
+    );
+  }
+  const l2 = opts.l2 ?? 1;
+  const fitIntercept = opts.fitIntercept ?? true;
+  const maxIterations = opts.maxIterations ?? 100;
+  const tolerance = opts.tolerance ?? 1e-10;
+  const w = rowWeights(codes, classes, opts.sampleWeight, opts.classWeight, context);
+  let wSum = 0;
+  for (let i = 0; i < w.length; i++) wSum += w[i];
+  if (!(wSum > 0)) {
+    throw new InvalidInputError(context, [{ path: 'options.sampleWeight', message: 'expected a positive total weight, got 0' }]);
+  }
+  const rows = rowStructure(M);
+  const common = { M, classes, l2, fitIntercept, maxIterations, tolerance, w, wSum, rows, codes };
+  return classes.length === 2 ? fitBinary(common) : fitMultinomial(common);
+}
+
+interface FitInput {
+  readonly M: DesignMatrix;
+  readonly classes: readonly ClassLabel[];
+  readonly codes: Int32Array;
+  readonly l2: number;
+  readonly fitIntercept: boolean;
+  readonly maxIterations: number;
+  readonly tolerance: number;
+  readonly w: Float64Array;
+  readonly wSum: number;
+  readonly rows: Rows;
+}
+
+function checkPredictInput(X: DesignMatrixInput, p: number, context: string): DesignMatrix {
+  const m = toMatrix(X, context);
+  if (m.nCols !== p) {
+    throw new InvalidInputError(context, [{ path: 'X', message: `expected ${p} columns (as in fitting), got ${m.nCols}` }]);
+  }
+  return m;
+}
+
+function fitBinary(f: FitInput): BinaryLogisticModel {
+  const { M, classes, codes, l2, fitIntercept, maxIterations, tolerance, w, wSum, rows } = f;
+  const n = M.nRows;
+  const p = M.nCols;
+  const dim = p + (fitIntercept ? 1 : 0);
+  const theta = new Float64Array(p + 1); // β then b
+  const trial = new Float64Array(p + 1);
+  const eta = new Float64Array(n);
+  const prob = new Float64Array(n);
+  const resid = new Float64Array(n);
+  const hdiag = new Float64Array(n);
+  const g = new Float64Array(p + 1);
+  const H = new Float64Array(dim * dim);
+  const step = new Float64Array(dim);
+
+  const objective = (th: Float64Array): number => {
+    linearPredictor(rows, th, fitIntercept ? th[p] : 0, eta);
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const e = eta[i];
+      s += w[i] * (log1pExp(e) - (codes[i] === 1 ? e : 0));
+    }
+    let pen = 0;
+    for (let j = 0; j < p; j++) pen += th[j] * th[j];
+    return s + 0.5 * l2 * pen;
+  };
+
+  let fval = objective(theta);
+  let iterations = 0;
+  let converged = false;
+  let gnorm = Infinity;
+  for (;;) {
+    // gradient at theta (eta holds X·theta from the last objective call)
+    for (let i = 0; i < n; i++) {
+      const pi = sigmoid(eta[i]);
+      prob[i] = pi;
+      resid[i] = w[i] * (pi - codes[i]);
+      hdiag[i] = pi * (1 - pi);
+    }
+    g.fill(0);
+    addXtR(rows, resid, fitIntercept, g, 0);
+    for (let j = 0; j < p; j++) g[j] += l2 * theta[j];
+    gnorm = 0;
+    for (let j = 0; j < dim; j++) gnorm = Math.max(gnorm, Math.abs(g[j]));
+    gnorm /= wSum;
+    if (gnorm <= tolerance) {
+      converged = true;
+      break;
+    }
+    if (iterations >= maxIterations) break;
+    iterations++;
+    H.fill(0);
+    addWeightedGram(rows, hdiag, w, fitIntercept, H, dim, 0, 0);
+    symmetrize(H, dim);
+    for (let j = 0; j < p; j++) H[j * dim + j] += l2;
+    for (let j = 0; j < dim; j++) step[j] = g[j];
+    if (!choleskyInPlace(H, dim)) {
+      // Singular Hessian (e.g. collinear columns with l2 = 0): a tiny ridge keeps Newton going.
+      H.fill(0);
+      addWeightedGram(rows, hdiag, w, fitIntercept, H, dim, 0, 0);
+      symmetrize(H, dim);
+      let tr = 0;
+      for (let j = 0; j < dim; j++) tr += H[j * dim + j];
+      for (let j = 0; j < dim; j++) H[j * dim + j] += l2 + 1e-10 * Math.max(tr / dim, 1);
+      if (!choleskyInPlace(H, dim)) break;
+    }
+    choleskySolveInPlace(H, dim, step);
+    // Backtracking on the objective.
+    let t = 1;
+    let accepted = false;
+    for (let half = 0; half < 40; half++) {
+      for (let j = 0; j < dim; j++) trial[j] = theta[j] - t * step[j];
+      const ft = objective(trial);
+      if (noWorse(ft, fval)) {
+        theta.set(trial);
+        fval = ft;
+        accepted = true;
+        break;
+      }
+      t /= 2;
+    }
+    if (!accepted) {
+      objective(theta);
+      break;
+    }
+  }
+  // eta now holds X·theta for the final theta.
+  const coefficients = theta.slice(0, p);
+  const intercept = fitIntercept ? theta[p] : 0;
+  let standardErrors: Float64Array | null = null;
+  let interceptStandardError: number | null = null;
+  let pValues: Float64Array | null = null;
+  if (l2 === 0) {
+    for (let i = 0; i < n; i++) {
+      const pi = sigmoid(eta[i]);
+      hdiag[i] = pi * (1 - pi);
+    }
+    H.fill(0);
+    addWeightedGram(rows, hdiag, w, fitIntercept, H, dim, 0, 0);
+    symmetrize(H, dim);
+    if (choleskyInPlace(H, dim)) {
+      const inv = choleskyInverse(H, dim);
+      standardErrors = new Float64Array(p);
+      pValues = new Float64Array(p);
+      for (let j = 0; j < p; j++) {
+        standardErrors[j] = Math.sqrt(inv[j * dim + j]);
+        pValues[j] = 2 * normalCdf(-Math.abs(coefficients[j] / standardErrors[j]));
+      }
+      if (fitIntercept) interceptStandardError = Math.sqrt(inv[p * dim + p]);
+    }
+  }
+
+  const decisionFunction = (Xn: DesignMatrixInput): Float64Array => {
+    const m = checkPredictInput(Xn, p, 'LogisticModel.decisionFunction');
+    const out = new Float64Array(m.nRows);
+    linearPredictor({ n: m.nRows, p, data: m.data, sparse: null }, coefficients, intercept, out);
+    return out;
+  };
+  const predictProba = (Xn: DesignMatrixInput): Float64Array => {
+    const out = decisionFunction(Xn);
+    for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]);
+    return out;
+  };
+  const predict = (Xn: DesignMatrixInput, threshold = 0.5): ClassLabel[] => {
+    const pr = predictProba(Xn);
+    const out = new Array<ClassLabel>(pr.length);
+    for (let i = 0; i < pr.length; i++) out[i] = pr[i] >= threshold ? classes[1] : classes[0];
+    return out;
+  };
+  return Object.freeze({
+    kind: 'binary' as const,
+    classes: Object.freeze([...classes]),
+    coefficientNames: M.columnNames,
+    coefficients,
+    intercept,
+    standardErrors,
+    interceptStandardError,
+    pValues,
+    converged,
+    iterations,
+    objective: fval,
+    gradientNorm: gnorm,
+    l2,
+    fitIntercept,
+    predictProba,
+    predict,
+    decisionFunction,
+  });
+}
+
+
+function fitMultinomial(f: FitInput): MultinomialLogisticModel {
+  const { M, classes, codes, l2, fitIntercept, maxIterations, tolerance, w, wSum, rows } = f;
+  const n = M.nRows;
+  const p = M.nCols;
+  const k = classes.length;
+  const q = p + (fitIntercept ? 1 : 0); // parameters per class
+  const dim = k * q;
+  const theta = new Float64Array(dim); // class c: β_c (p) then b_c
+  const trial = new Float64Array(dim);
+  const scores = new Float64Array(n * k);
+  const prob = new Float64Array(n * k);
+  const g = new Float64Array(dim);
+  const H = new Float64Array(dim * dim);
+  const step = new Float64Array(dim);
+  const col = new Float64Array(n);
+  const hw = new Float64Array(n);
+  const beta = new Float64Array(p);
+
+  const computeScores = (th: Float64Array): void => {
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < p; j++) beta[j] = th[c * q + j];
+      linearPredictor(rows, beta, fitIntercept ? th[c * q + p] : 0, col);
+      for (let i = 0; i < n; i++) scores[i * k + c] = col[i];
+    }
+  };
+  const objective = (th: Float64Array): number => {
+    computeScores(th);
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      let mx = -Infinity;
+      for (let c = 0; c < k; c++) mx = Math.max(mx, scores[i * k + c]);
+      let z = 0;
+      for (let c = 0; c < k; c++) z += Math.exp(scores[i * k + c] - mx);
+      const lse = mx + Math.log(z);
+      for (let c = 0; c < k; c++) prob[i * k + c] = Math.exp(scores[i * k + c] - lse);
+      s += w[i] * (lse - scores[i * k + codes[i]]);
+    }
+    let pen = 0;
+    for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) pen += th[c * q + j] ** 2;
+    return s + 0.5 * l2 * pen;
+  };
+  // Directions along which the objective is flat (the same shift of one parameter in every class):
+  // the intercepts always, the coefficients too when l2 = 0. Adding u·uᵀ along them makes the
+  // Hessian definite without changing the step elsewhere (the gradient has no component there).
+  const flat: number[] = [];
+  if (fitIntercept) flat.push(p);
+  if (l2 === 0) for (let j = 0; j < p; j++) flat.push(j);
+
+  let fval = objective(theta);
+  let iterations = 0;
+  let converged = false;
+  let gnorm = Infinity;
+  for (;;) {
+    g.fill(0);
+    for (let c = 0; c < k; c++) {
+      for (let i = 0; i < n; i++) col[i] = w[i] * (prob[i * k + c] - (codes[i] === c ? 1 : 0));
+      addXtR(rows, col, fitIntercept, g, c * q);
+      for (let j = 0; j < p; j++) g[c * q + j] += l2 * theta[c * q + j];
+    }
+    gnorm = 0;
+    for (let j = 0; j < dim; j++) gnorm = Math.max(gnorm, Math.abs(g[j]));
+    gnorm /= wSum;
+    if (gnorm <= tolerance) {
+      converged = true;
+      break;
+    }
+    if (iterations >= maxIterations) break;
+    iterations++;
+    H.fill(0);
+    for (let a = 0; a < k; a++) {
+      for (let b = a; b < k; b++) {
+        for (let i = 0; i < n; i++) hw[i] = prob[i * k + a] * ((a === b ? 1 : 0) - prob[i * k + b]);
+        addWeightedGram(rows, hw, w, fitIntercept, H, dim, a * q, b * q);
+      }
+    }
+    // Each block was accumulated in its upper triangle (dense) or fully (sparse); make H symmetric.
+    symmetrizeBlocks(H, k, q);
+    for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) H[(c * q + j) * dim + c * q + j] += l2;
+    let scale = 0;
+    for (let j = 0; j < dim; j++) scale = Math.max(scale, H[j * dim + j]);
+    for (const j of flat) {
+      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) H[(a * q + j) * dim + b * q + j] += scale / k;
+    }
+    for (let j = 0; j < dim; j++) step[j] = g[j];
+    if (!choleskyInPlace(H, dim)) break;
+    choleskySolveInPlace(H, dim, step);
+    let t = 1;
+    let accepted = false;
+    for (let half = 0; half < 40; half++) {
+      for (let j = 0; j < dim; j++) trial[j] = theta[j] - t * step[j];
+      const ft = objective(trial);
+      if (noWorse(ft, fval)) {
+        theta.set(trial);
+        fval = ft;
+        accepted = true;
+        break;
+      }
+      t /= 2;
+    }
+    if (!accepted) {
+      objective(theta);
+      break;
+    }
+  }
+  const coefficients = new Float64Array(k * p);
+  const intercept = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    for (let j = 0; j < p; j++) coefficients[c * p + j] = theta[c * q + j];
+    if (fitIntercept) intercept[c] = theta[c * q + p];
+  }
+  const decisionFunction = (Xn: DesignMatrixInput): Float64Array => {
+    const m = checkPredictInput(Xn, p, 'LogisticModel.decisionFunction');
+    const out = new Float64Array(m.nRows * k);
+    for (let i = 0; i < m.nRows; i++) {
+      const o = i * p;
+      for (let c = 0; c < k; c++) {
+        let s = intercept[c];
+        for (let j = 0; j < p; j++) s += m.data[o + j] * coefficients[c * p + j];
+        out[i * k + c] = s;
+      }
+    }
+    return out;
+  };
+  const predictProba = (Xn: DesignMatrixInput): Float64Array => {
+    const out = decisionFunction(Xn);
+    const nr = out.length / k;
+    for (let i = 0; i < nr; i++) {
+      let mx = -Infinity;
+      for (let c = 0; c < k; c++) mx = Math.max(mx, out[i * k + c]);
+      let z = 0;
+      for (let c = 0; c < k; c++) {
+        const e = Math.exp(out[i * k + c] - mx);
+        out[i * k + c] = e;
+        z += e;
+      }
+      for (let c = 0; c < k; c++) out[i * k + c] /= z;
+    }
+    return out;
+  };
+  const predict = (Xn: DesignMatrixInput): ClassLabel[] => {
+    const pr = predictProba(Xn);
+    const nr = pr.length / k;
+    const out = new Array<ClassLabel>(nr);
+    for (let i = 0; i < nr; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (pr[i * k + c] > pr[i * k + best]) best = c;
+      out[i] = classes[best];
+    }
+    return out;
+  };
+  return Object.freeze({
+    kind: 'multinomial' as const,
+    classes: Object.freeze([...classes]),
+    coefficientNames: M.columnNames,
+    coefficients,
+    intercept,
+    converged,
+    iterations,
+    objective: fval,
+    gradientNorm: gnorm,
+    l2,
+    fitIntercept,
+    predictProba,
+    predict,
+    decisionFunction,
+  });
+}
+
+/**
+ * The multinomial Hessian is accumulated block by block for a ≤ b, each block in its upper
+ * triangle (j ≤ l; a block is symmetric, Σ h·x xᵀ). Complete every block and mirror the
+ * off-diagonal blocks (H_ba = H_abᵀ).
+ */
+function symmetrizeBlocks(H: Float64Array, k: number, q: number): void {
+  const dim = k * q;
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      const r0 = a * q;
+      const c0 = b * q;
+      for (let j = 0; j < q; j++) for (let l = j + 1; l < q; l++) H[(r0 + l) * dim + c0 + j] = H[(r0 + j) * dim + c0 + l];
+      if (a !== b) {
+        for (let j = 0; j < q; j++) for (let l = 0; l < q; l++) H[(c0 + l) * dim + r0 + j] = H[(r0 + j) * dim + c0 + l];
+      }
+    }
+  }
+}
