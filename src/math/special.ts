@@ -297,7 +297,7 @@ function addSigned(p: SignedLog, q: SignedLog): SignedLog {
   const lo = p.log >= q.log ? q : p;
   const v = hi.sign + lo.sign * Math.exp(lo.log - hi.log);
   if (v === 0) return { log: -Infinity, sign: 0 };
-  return { log: hi.log + Math.log(Math.abs(v)), sign: hi.sign * Math.sign(v) };
+  return { log: hi.log + Math.log(Math.abs(v)), sign: Math.sign(v) };
 }
 
 /**
@@ -307,7 +307,7 @@ function addSigned(p: SignedLog, q: SignedLog): SignedLog {
  * Euler's transformation is summed, and close to 1 the connection formula in 1 − w is used
  * (c − a − b within 1e-5 of an integer: the formula at two nearby c, interpolated
  * when w > 1 − 1e-4, otherwise the long series; about 1e-10 relative accuracy in that corner,
- * 1e-13 or better elsewhere).
+ * 1e-12 or better elsewhere, in ln|2F1|).
  * NaN when c is a non-positive integer or z ≥ 1.
  *
  * @example

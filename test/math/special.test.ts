@@ -99,7 +99,7 @@ describe('lbeta, logAddExp, log1mexp', () => {
 });
 
 describe('hyp2f1', () => {
-  it('matches mpmath (40 digits) on the fixture: 1e-13 relative, 1e-10 where c − a − b is an integer and z → 1', () => {
+  it('matches mpmath (40 digits) on the fixture: 1e-12 (in ln|F|), 1e-10 where c − a − b is an integer and z → 1', () => {
     for (const h of F.hyp2f1) {
       const s = hyp2f1Signed(h.a, h.b, h.c, h.z);
       const label = `2F1(${h.a}, ${h.b}; ${h.c}; ${h.z})`;
@@ -107,9 +107,9 @@ describe('hyp2f1', () => {
       const d = h.c - h.a - h.b;
       const w = h.z < 0 ? h.z / (h.z - 1) : h.z;
       const degenerate = Math.abs(d - Math.round(d)) < 1e-9 || Math.abs(h.a - h.b - Math.round(h.a - h.b)) < 1e-9;
-      const tol = degenerate && 1 - w < 1e-4 ? 1e-10 : 1e-13;
+      const tol = degenerate && 1 - w < 1e-4 ? 1e-10 : 1e-12;
       expect(Math.abs(s.log - (h.log_abs as number)), label).toBeLessThan(tol * Math.max(1, Math.abs(h.log_abs as number)));
-      if (h.value !== null) expect(rel(hyp2f1(h.a, h.b, h.c, h.z), h.value), label).toBeLessThan(Math.max(tol, 1e-13) * 10);
+      if (h.value !== null) expect(rel(hyp2f1(h.a, h.b, h.c, h.z), h.value), label).toBeLessThan(tol * 10);
     }
   });
   it('closed forms: 2F1(1,1;2;z) = −ln(1−z)/z; 2F1(a,b;b;z) = (1−z)^−a; 2F1(1/2,1;3/2;−z²) = atan(z)/z', () => {
