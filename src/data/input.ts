@@ -310,6 +310,135 @@ export class LogBuilder {
  * @internal
  */
 export function parseLog(reader: RowReader, f: Fields, context: string, opts: ParseOptions): ParsedLog {
+  if (reader.columns !== undefined) {
+    const fast = parseValidColumns(reader.n, reader.columns, f, opts);
+    if (fast !== null) return fast;
+  }
+  return parseRows(reader, f, context, opts);
+}
+
+/** A typed array of numbers (not a BigInt64Array, whose elements are bigints). */
+function isNumericTypedArray(v: unknown): v is ArrayLike<number> {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+}
+
+/**
+ * The common case of columns, column by column with a loop specialised to each column's type:
+ * every id valid, every timestamp epoch ms or ISO-8601, every amount (if any) a finite number.
+ * Returns null, having changed nothing the caller sees, at the first row that is anything else;
+ * {@link parseRows} then reads the log row by row and decides. Interns ids in the same order as
+ * {@link parseRows}, so both give the same result.
+ */
+function parseValidColumns(n: number, cols: NonNullable<RowReader['columns']>, f: Fields, opts: ParseOptions): ParsedLog | null {
+  const b = new LogBuilder(f, opts);
+  const customer = new Int32Array(n);
+  if (!(isNumericTypedArray(cols.id) ? internNumbers(b, cols.id, customer) : internIds(b, cols.id, customer))) return null;
+  const ms = new Float64Array(n);
+  const ts = cols.timestamp;
+  if (isNumericTypedArray(ts)) {
+    for (let i = 0; i < n; i++) {
+      const t = ts[i];
+      if (!(Math.abs(t) <= MAX_EPOCH_MS)) return null;
+      ms[i] = t;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const t = toEpochMs(ts[i]);
+      if (t !== t) return null;
+      ms[i] = t;
+    }
+  }
+  let amount: Float64Array | null = null;
+  const am = cols.amount;
+  if (am !== undefined && n > 0) {
+    amount = new Float64Array(n);
+    const rejectNegative = opts.rejectNegative;
+    if (isNumericTypedArray(am)) {
+      for (let i = 0; i < n; i++) {
+        const a = am[i];
+        if (a - a !== 0 || (rejectNegative && a < 0)) return null;
+        amount[i] = a;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const a = am[i];
+        if (typeof a !== 'number' || a - a !== 0 || (rejectNegative && a < 0)) return null;
+        amount[i] = a;
+      }
+    }
+  }
+  return { n, customer, customerKeys: b.keys, numericIds: b.numericIds, ms, amount, status: new Uint8Array(n), badRows: 0 };
+}
+
+/**
+ * Integer ids in [0, limit) → customer index + 1, in a table grown on demand: a cache in front
+ * of {@link LogBuilder.intern} for the usual database keys.
+ */
+class DenseIds {
+  table = new Int32Array(0);
+  constructor(readonly limit: number) {}
+
+  grow(id: number): void {
+    const grown = new Int32Array(Math.min(this.limit, Math.max(2 * this.table.length, id + 1, 1024)));
+    grown.set(this.table);
+    this.table = grown;
+  }
+}
+
+/** Customer index of every id of a column of any values; false at the first invalid id. */
+function internIds(b: LogBuilder, ids: ArrayLike<unknown>, customer: Int32Array): boolean {
+  const known = b.byString;
+  const n = customer.length;
+  const dense = new DenseIds(Math.max(1024, 4 * n));
+  let lastId: unknown = undefined;
+  let lastC = -1;
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    let c: number;
+    if (id === lastId && lastC >= 0) c = lastC;
+    else {
+      if (typeof id === 'string') c = known.get(id) ?? b.intern(id);
+      else if (typeof id === 'number' && id >= 0 && id < dense.limit && id === Math.floor(id)) c = internDense(b, dense, id);
+      else c = b.intern(id);
+      if (c < 0) return false;
+      lastId = id;
+      lastC = c;
+    }
+    customer[i] = c;
+  }
+  return true;
+}
+
+/** Customer index of every id of a typed array of numbers; false at the first non-finite one. */
+function internNumbers(b: LogBuilder, ids: ArrayLike<number>, customer: Int32Array): boolean {
+  const n = customer.length;
+  const dense = new DenseIds(Math.max(1024, 4 * n));
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    let c: number;
+    if (id >= 0 && id < dense.limit && id === Math.floor(id)) c = internDense(b, dense, id);
+    else {
+      c = b.intern(id);
+      if (c < 0) return false;
+    }
+    customer[i] = c;
+  }
+  return true;
+}
+
+/** The customer index of an integer id in [0, dense.limit). */
+function internDense(b: LogBuilder, dense: DenseIds, id: number): number {
+  if (id >= dense.table.length) dense.grow(id);
+  let c = dense.table[id] - 1;
+  if (c < 0) {
+    c = b.intern(id);
+    dense.table[id] = c + 1;
+  }
+  return c;
+}
+
+/** The row-by-row reader, for records and for columns with anything unusual in them. */
+function parseRows(reader: RowReader, f: Fields, context: string, opts: ParseOptions): ParsedLog {
   const n = reader.n;
   const customer = new Int32Array(n);
   const ms = new Float64Array(n);

@@ -165,11 +165,31 @@ export interface KernelOptions {
   readonly skip?: Uint8Array;
   /** When given (length = customers), filled with each customer's row in the summary, or −1. */
   readonly rowOfCustomer?: Int32Array;
+  /**
+   * How distinct periods are counted in each customer's rows: by stamping a table indexed by
+   * period (`'stamp'`, when the log's periods span at most {@link maxStampRange} keys), or by
+   * scanning (short unsorted runs) and sorting (long ones) (`'scan'`). Tests force one or the
+   * other; results are identical.
+   * @defaultValue `'auto'`
+   */
+  readonly distinct?: 'auto' | 'stamp' | 'scan';
+}
+
+/**
+ * Largest span of period keys (last − first + 1) for which distinct periods are counted with a
+ * stamp table (4 bytes per key): 2^16 keys (179 years of days), or 4 per row for larger logs.
+ *
+ * @internal
+ */
+export function maxStampRange(n: number): number {
+  return Math.max(2 ** 16, 4 * n);
 }
 
 /**
  * The summary kernel on parsed typed columns: counting sort of rows by customer, then one scan
- * per customer. Rows whose status is not 0 are ignored.
+ * per customer, distinct periods counted with a stamp table (see {@link KernelOptions.distinct}).
+ * Rows whose status is not 0 are ignored. Sums run over each customer's rows in input order, as
+ * the streaming summary's do, so both give the same bits.
  *
  * @internal
  */
@@ -180,13 +200,14 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
   const endKey = scheme.key(o.endMs);
   const skip = o.skip;
 
-  // Pass 1: period key per row (NaN = not counted) and rows per customer. Day and no
-  // aggregation are computed inline; the others call the scheme.
+  // Pass 1: period key per row (NaN = not counted), rows per customer and the smallest key.
+  // Day and no aggregation are computed inline; the others call the scheme.
   const rowKey = new Float64Array(n);
   const start = new Int32Array(C + 1);
   const byDay = o.aggregation === 'day';
   const exact = o.aggregation === 'none';
   let excluded = 0;
+  let minKey = Infinity;
   for (let i = 0; i < n; i++) {
     if (status[i] !== 0 || (skip !== undefined && skip[i] !== 0)) {
       rowKey[i] = NaN;
@@ -199,6 +220,7 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
       rowKey[i] = NaN;
       continue;
     }
+    if (k < minKey) minKey = k;
     rowKey[i] = k;
     start[customer[i] + 1]++;
   }
@@ -231,27 +253,56 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
     for (let j = 0; j < m; j++) o.rowOfCustomer[present[j]] = j;
   }
 
+  // Distinct periods: a table with one slot per period key between the smallest counted key and
+  // the end's, where customer j leaves the mark j + 1 (so it is never cleared); keys of the day,
+  // week and month schemes are integers. Without it (a huge span, or forced): key changes in
+  // sorted runs, a quadratic scan of short unsorted runs, a sorted copy of long ones.
+  const range = used === 0 || exact ? 0 : endKey - minKey + 1;
+  const stamp =
+    range > 0 && (o.distinct === 'stamp' || (o.distinct !== 'scan' && range <= maxStampRange(n))) ? new Int32Array(range) : null;
+
   // Pass 3: one sequential scan per customer.
   const out = summaryColumns(m);
   const divisor = scheme.divisor;
-  let scratch = new Float64Array(64);
+  let scratch: Float64Array = new Float64Array(64);
   for (let j = 0; j < m; j++) {
     const c = present[j];
     const s0 = 3 * start[c];
     const s1 = 3 * start[c + 1];
+    const len = (s1 - s0) / 3;
     let firstKey = Infinity;
     let lastKey = -Infinity;
     let firstMs = Infinity;
     let lastMs = -Infinity;
+    let occasions = 0;
     let sorted = true;
-    for (let p = s0; p < s1; p += 3) {
-      const k = R[p];
-      if (k < lastKey) sorted = false;
-      if (k < firstKey) firstKey = k;
-      if (k > lastKey) lastKey = k;
-      const t = R[p + 1];
-      if (t < firstMs) firstMs = t;
-      if (t > lastMs) lastMs = t;
+    if (stamp !== null) {
+      const mark = j + 1;
+      for (let p = s0; p < s1; p += 3) {
+        const k = R[p];
+        if (k < firstKey) firstKey = k;
+        if (k > lastKey) lastKey = k;
+        const t = R[p + 1];
+        if (t < firstMs) firstMs = t;
+        if (t > lastMs) lastMs = t;
+        const q = k - minKey;
+        if (stamp[q] !== mark) {
+          stamp[q] = mark;
+          occasions++;
+        }
+      }
+    } else {
+      for (let p = s0; p < s1; p += 3) {
+        const k = R[p];
+        if (k < lastKey) sorted = false;
+        if (k < firstKey) firstKey = k;
+        if (k > lastKey) lastKey = k;
+        const t = R[p + 1];
+        if (t < firstMs) firstMs = t;
+        if (t > lastMs) lastMs = t;
+      }
+      // Every record is an occasion with aggregation 'none'.
+      occasions = exact ? len : distinctKeys(R, s0, s1, sorted, len <= 32 ? null : (scratch = grow(scratch, len)));
     }
     // The first occasion's spend is not repeat spend. With aggregation 'none' every record is
     // its own occasion, so only one record is set apart: the first, in input order, at the
@@ -269,33 +320,6 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
           firstSeen = true;
         }
       }
-    }
-    // Occasions: every record with aggregation 'none'; otherwise the distinct keys, counted as
-    // key changes in time order (unsorted segments: a quadratic scan when short, with no
-    // allocation, a sorted copy when long).
-    const len = (s1 - s0) / 3;
-    let occasions = 1;
-    if (exact) {
-      occasions = len;
-    } else if (sorted) {
-      for (let p = s0 + 3; p < s1; p += 3) if (R[p] !== R[p - 3]) occasions++;
-    } else if (len <= 32) {
-      for (let p = s0 + 3; p < s1; p += 3) {
-        const k = R[p];
-        let seen = false;
-        for (let q = s0; q < p; q += 3) {
-          if (R[q] === k) {
-            seen = true;
-            break;
-          }
-        }
-        if (!seen) occasions++;
-      }
-    } else {
-      if (scratch.length < len) scratch = new Float64Array(Math.max(len, 2 * scratch.length));
-      for (let q = 0; q < len; q++) scratch[q] = R[s0 + 3 * q];
-      const seg = scratch.subarray(0, len).sort();
-      for (let q = 1; q < len; q++) if (seg[q] !== seg[q - 1]) occasions++;
     }
     const x = occasions - 1;
     out.customerId[j] = keys[c];
@@ -317,6 +341,41 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
     excludedAfterEnd: excluded,
     ...out,
   };
+}
+
+/** `buf`, or a larger array when it holds fewer than `len` values. */
+function grow(buf: Float64Array, len: number): Float64Array {
+  return buf.length >= len ? buf : new Float64Array(Math.max(len, 2 * buf.length));
+}
+
+/**
+ * Distinct keys among the triples R[s0], R[s0 + 3], … R[s1 − 3]: key changes when they are
+ * sorted; otherwise a quadratic scan (no allocation) when `scratch` is null, or a sorted copy in
+ * `scratch`.
+ */
+function distinctKeys(R: Float64Array, s0: number, s1: number, sorted: boolean, scratch: Float64Array | null): number {
+  let occasions = 1;
+  if (sorted) {
+    for (let p = s0 + 3; p < s1; p += 3) if (R[p] !== R[p - 3]) occasions++;
+  } else if (scratch === null) {
+    for (let p = s0 + 3; p < s1; p += 3) {
+      const k = R[p];
+      let seen = false;
+      for (let q = s0; q < p; q += 3) {
+        if (R[q] === k) {
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) occasions++;
+    }
+  } else {
+    const len = (s1 - s0) / 3;
+    for (let q = 0; q < len; q++) scratch[q] = R[s0 + 3 * q];
+    const seg = scratch.subarray(0, len).sort();
+    for (let q = 1; q < len; q++) if (seg[q] !== seg[q - 1]) occasions++;
+  }
+  return occasions;
 }
 
 /** The per-customer columns of a {@link CustomerSummary}, allocated for `m` customers. @internal */
@@ -348,28 +407,128 @@ export function summaryColumns(m: number): {
  * Sorts customer indices by id: numerically when every id is numeric, otherwise by UTF-16 code
  * units (not locale), so the order is the same on every machine.
  *
+ * Each id gets a 64-bit sort key — the number's IEEE-754 bits made order-preserving, or the
+ * first 7 UTF-16 code units in base 128, up to and including the first one ≥ 127, which counts
+ * as 127, the rest as 0 (a monotone map: ties, never inversions) — and indices are radix-sorted
+ * on it (stable); runs of equal string keys are then sorted by the full strings.
+ *
  * @internal
  */
 export function sortCustomers(indices: number[], keys: readonly string[], numericIds: boolean): void {
+  const m = indices.length;
+  if (m < 2) return;
+  const hi = new Uint32Array(m);
+  const lo = new Uint32Array(m);
   if (numericIds) {
-    const num = new Float64Array(keys.length);
-    for (const c of indices) num[c] = Number(keys[c]);
-    indices.sort((a, b) => num[a] - num[b]);
-    return;
-  }
-  // Compare a numeric prefix first: the first 7 UTF-16 code units in base 128, each clamped to
-  // 127 (a monotone map, so ties — not inversions — are all it can cause), then the full strings.
-  const prefix = new Float64Array(keys.length);
-  for (const c of indices) {
-    const k = keys[c];
-    let v = 0;
-    for (let j = 0; j < 7; j++) {
-      const code = j < k.length ? k.charCodeAt(j) : 0;
-      v = v * 128 + (code < 128 ? code : 127);
+    const f = new Float64Array(1);
+    const u = new Uint32Array(f.buffer);
+    const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+    const H = little ? 1 : 0;
+    for (let j = 0; j < m; j++) {
+      f[0] = Number(keys[indices[j]]) + 0; // + 0: −0 sorts as 0
+      const h = u[H];
+      const l = u[1 - H];
+      // Negative numbers: flip every bit; others: flip the sign bit. Unsigned order = numeric order.
+      if (h >>> 31 === 1) {
+        hi[j] = ~h >>> 0;
+        lo[j] = ~l >>> 0;
+      } else {
+        hi[j] = (h | 0x80000000) >>> 0;
+        lo[j] = l;
+      }
     }
-    prefix[c] = v;
+  } else {
+    for (let j = 0; j < m; j++) {
+      const k = keys[indices[j]];
+      const len = k.length;
+      let v = 0;
+      let q = 0;
+      for (; q < 7; q++) {
+        const code = q < len ? k.charCodeAt(q) : 0;
+        if (code >= 127) {
+          // 127 and everything after it the same: ids that agree up to here tie.
+          v = v * 128 + 127;
+          q++;
+          break;
+        }
+        v = v * 128 + code;
+      }
+      for (; q < 7; q++) v *= 128;
+      // v < 2^49: the high 17 bits and the low 32 bits.
+      const h = Math.floor(v / 4294967296);
+      hi[j] = h;
+      lo[j] = v - h * 4294967296;
+    }
   }
-  indices.sort((a, b) => prefix[a] - prefix[b] || (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  const order = radixOrder(hi, lo);
+  const sorted = new Array<number>(m);
+  for (let j = 0; j < m; j++) sorted[j] = indices[order[j]];
+  if (!numericIds) {
+    // Ids sharing their 7-code-unit key (longer ids, or code units ≥ 127): full comparison.
+    let a = 0;
+    while (a < m) {
+      const ka = order[a];
+      let b = a + 1;
+      while (b < m && hi[order[b]] === hi[ka] && lo[order[b]] === lo[ka]) b++;
+      if (b - a > 1) {
+        const run = sorted.slice(a, b).sort((x, y) => (keys[x] < keys[y] ? -1 : keys[x] > keys[y] ? 1 : 0));
+        for (let q = a; q < b; q++) sorted[q] = run[q - a];
+      }
+      a = b;
+    }
+  }
+  for (let j = 0; j < m; j++) indices[j] = sorted[j];
+}
+
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+const RADIX_MASK = RADIX - 1;
+
+/**
+ * Positions 0…m−1 in ascending order of the unsigned 64-bit keys (hi, lo), stable: an LSD radix
+ * sort in 11-bit digits, skipping digits that every key shares.
+ *
+ * @internal
+ */
+export function radixOrder(hi: Uint32Array, lo: Uint32Array): Int32Array {
+  const m = hi.length;
+  // Digits 0–2 come from lo (bits 0–10, 11–21, 22–31), 3–5 from hi.
+  const counts = new Int32Array(6 * RADIX);
+  for (let j = 0; j < m; j++) {
+    const l = lo[j];
+    const h = hi[j];
+    counts[l & RADIX_MASK]++;
+    counts[RADIX + ((l >>> 11) & RADIX_MASK)]++;
+    counts[2 * RADIX + (l >>> 22)]++;
+    counts[3 * RADIX + (h & RADIX_MASK)]++;
+    counts[4 * RADIX + ((h >>> 11) & RADIX_MASK)]++;
+    counts[5 * RADIX + (h >>> 22)]++;
+  }
+  let src = new Int32Array(m);
+  for (let j = 0; j < m; j++) src[j] = j;
+  let dst = new Int32Array(m);
+  for (let d = 0; d < 6; d++) {
+    const base = d * RADIX;
+    const word = d < 3 ? lo : hi;
+    const shift = (d % 3) * RADIX_BITS;
+    // Every key has the same digit here: the pass would not move anything.
+    const firstDigit = (word[0] >>> shift) & RADIX_MASK;
+    if (counts[base + firstDigit] === m) continue;
+    let sum = 0;
+    for (let b = 0; b < RADIX; b++) {
+      const cnt = counts[base + b];
+      counts[base + b] = sum;
+      sum += cnt;
+    }
+    for (let j = 0; j < m; j++) {
+      const pos = src[j];
+      dst[counts[base + ((word[pos] >>> shift) & RADIX_MASK)]++] = pos;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  return src;
 }
 
 /** One customer's row of a {@link CustomerSummary}, as a plain object. */

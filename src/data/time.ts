@@ -82,15 +82,44 @@ function daysInMonth(y: number, m: number): number {
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-/** Reads `n` ASCII digits at `i`; −1 when any is not a digit. */
+/** Reads `n` ASCII digits at `i`; −1 when any is not a digit (or past the end). */
 function digits(s: string, i: number, n: number): number {
   let v = 0;
   for (let k = 0; k < n; k++) {
     const c = s.charCodeAt(i + k) - 48;
-    if (c < 0 || c > 9) return -1;
+    if (!(c >= 0 && c <= 9)) return -1;
     v = v * 10 + c;
   }
   return v;
+}
+
+/** Two ASCII digits at `i` (the caller has checked that they are in the string); −1 otherwise. */
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >>> 0 > 9 || b >>> 0 > 9 ? -1 : a * 10 + b;
+}
+
+/** Four ASCII digits at `i` (the caller has checked that they are in the string); −1 otherwise. */
+function digits4(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  const c = s.charCodeAt(i + 2) - 48;
+  const d = s.charCodeAt(i + 3) - 48;
+  return a >>> 0 > 9 || b >>> 0 > 9 || c >>> 0 > 9 || d >>> 0 > 9 ? -1 : a * 1000 + b * 100 + c * 10 + d;
+}
+
+/**
+ * {@link daysFromCivil} for years 0–9999 in 32-bit integer arithmetic: shifted by one 400-year
+ * era (146,097 days) so that every quotient is of a non-negative number and truncation is floor.
+ */
+function daysFromCivil4(y: number, m: number, d: number): number {
+  const ys = y - (m <= 2 ? 1 : 0) + 400;
+  const era = (ys / 400) | 0;
+  const yoe = ys - era * 400;
+  const doy = (((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) | 0) + d - 1;
+  const doe = yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy;
+  return era * 146097 + doe - 719468 - 146097;
 }
 
 /**
@@ -100,6 +129,8 @@ function digits(s: string, i: number, n: number): number {
  * `hh:mm`, `hh:mm:ss` or `hh:mm:ss.fff…` (any number of fraction digits, truncated to ms), then
  * optionally `Z`, `±hh:mm`, `±hhmm` or `±hh`. Without an offset the time is read as UTC. Fields
  * are range-checked (month 1–12, day within the month, hour 0–23, minute and second 0–59).
+ *
+ * Hand-written over character codes, without allocation.
  *
  * @example
  * ```ts
@@ -114,33 +145,36 @@ export function parseIsoTimestamp(s: string): number {
   const len = s.length;
   let y: number, mo: number, d: number, i: number;
   if (len >= 10 && s.charCodeAt(4) === 45 /* - */ && s.charCodeAt(7) === 45) {
-    y = digits(s, 0, 4);
-    mo = digits(s, 5, 2);
-    d = digits(s, 8, 2);
+    y = digits4(s, 0);
+    mo = digits2(s, 5);
+    d = digits2(s, 8);
     i = 10;
   } else if (len >= 8) {
-    y = digits(s, 0, 4);
-    mo = digits(s, 4, 2);
-    d = digits(s, 6, 2);
+    y = digits4(s, 0);
+    mo = digits2(s, 4);
+    d = digits2(s, 6);
     i = 8;
   } else {
     return NaN;
   }
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
-  let ms = daysFromCivil(y, mo, d) * MS_PER_DAY;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || (d > 28 && d > daysInMonth(y, mo))) return NaN;
+  let ms = daysFromCivil4(y, mo, d) * MS_PER_DAY;
   if (i === len) return ms;
   const sep = s.charCodeAt(i);
   if (sep !== 84 /* T */ && sep !== 32 /* space */ && sep !== 116 /* t */) return NaN;
   i++;
-  const hh = digits(s, i, 2);
+  // hh:mm
+  if (len < i + 5) return NaN;
+  const hh = digits2(s, i);
   if (hh < 0 || hh > 23 || s.charCodeAt(i + 2) !== 58 /* : */) return NaN;
-  const mi = digits(s, i + 3, 2);
+  const mi = digits2(s, i + 3);
   if (mi < 0 || mi > 59) return NaN;
   i += 5;
   let sec = 0;
   let frac = 0;
   if (i < len && s.charCodeAt(i) === 58) {
-    sec = digits(s, i + 1, 2);
+    if (len < i + 3) return NaN;
+    sec = digits2(s, i + 1);
     if (sec < 0 || sec > 59) return NaN;
     i += 3;
     if (i < len && (s.charCodeAt(i) === 46 /* . */ || s.charCodeAt(i) === 44) /* , */) {
@@ -151,7 +185,7 @@ export function parseIsoTimestamp(s: string): number {
       let scale = 100;
       while (i < len) {
         const c = s.charCodeAt(i) - 48;
-        if (c < 0 || c > 9) break;
+        if (c >>> 0 > 9) break;
         frac += c * scale;
         scale = (scale / 10) | 0;
         i++;
@@ -164,12 +198,14 @@ export function parseIsoTimestamp(s: string): number {
   const z = s.charCodeAt(i);
   if ((z === 90 /* Z */ || z === 122) && i + 1 === len) return ms;
   if (z !== 43 /* + */ && z !== 45 /* - */) return NaN;
-  const oh = digits(s, i + 1, 2);
+  // ±hh, ±hhmm or ±hh:mm, and nothing after.
+  const rest = len - (i + 3);
+  if (rest < 0) return NaN;
+  const oh = digits2(s, i + 1);
   if (oh < 0 || oh > 23) return NaN;
   let om = 0;
-  const rest = len - (i + 3);
-  if (rest === 3 && s.charCodeAt(i + 3) === 58) om = digits(s, i + 4, 2);
-  else if (rest === 2) om = digits(s, i + 3, 2);
+  if (rest === 3 && s.charCodeAt(i + 3) === 58) om = digits2(s, i + 4);
+  else if (rest === 2) om = digits2(s, i + 3);
   else if (rest !== 0) return NaN;
   if (om < 0 || om > 59) return NaN;
   const offset = (oh * 60 + om) * 60_000;

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, MAX_ISSUES, NotEnoughDataError } from '../../src/errors.js';
-import { summarize, summaryRows } from '../../src/data/summarize.js';
-import type { CustomerSummary } from '../../src/data/types.js';
+import { parseLog, resolveFields, rowReader } from '../../src/data/input.js';
+import { radixOrder, sortCustomers, summarize, summarizeParsed, summaryRows } from '../../src/data/summarize.js';
+import type { CustomerSummary, TransactionColumns } from '../../src/data/types.js';
 import { datasetPath, missingMessage, readCdnowSample, readSimpleCsv } from '../helpers/datasets.js';
 import { naiveSummarize, type NaiveTx } from '../helpers/naive.js';
 
@@ -527,5 +528,210 @@ describe("summarize: aggregation 'none' keeps every record as its own occasion",
     ];
     const s = summarize(log, { aggregation: 'none', unit: 'day', observationEnd: new Date('2024-01-03T10:00:00Z') });
     expect([s.frequency[0], s.recency[0], s.T[0], s.monetaryValue[0], s.totalSpend[0]]).toEqual([2, 1, 2, 8, 21]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The fast paths (see BENCHMARKS.md): columns read column by column, integer ids through a dense
+// table, the stamp-table occasion count, the radix sort of customers. Each is checked against the
+// general path it short-cuts, bit for bit.
+// ---------------------------------------------------------------------------------------------
+
+const SUMMARY_COLS = ['frequency', 'recency', 'T', 'monetaryValue', 'totalSpend', 'transactions', 'firstPurchase', 'lastPurchase'] as const;
+function expectSame(a: CustomerSummary, b: CustomerSummary): void {
+  expect(a.customerId).toEqual(b.customerId);
+  for (const k of SUMMARY_COLS) expect([...a[k]], k).toEqual([...b[k]]); // toEqual on numbers: Object.is, bit for bit
+  expect([a.size, a.excludedAfterEnd, a.hasMonetary, a.observationEnd.getTime()]).toEqual([b.size, b.excludedAfterEnd, b.hasMonetary, b.observationEnd.getTime()]);
+}
+
+/** Records → columns of the given kinds (the records are the row-by-row reference). */
+function toColumns(
+  txs: readonly { customerId: string | number; timestamp: number; amount?: number }[],
+  idKind: 'array' | 'f64' | 'i32',
+  tsKind: 'array' | 'f64' | 'iso' | 'date',
+  withAmount: boolean,
+): TransactionColumns {
+  const ids = txs.map((t) => t.customerId);
+  const customerId = idKind === 'array' ? ids : idKind === 'f64' ? Float64Array.from(ids as number[]) : Int32Array.from(ids as number[]);
+  const ms = txs.map((t) => t.timestamp);
+  const timestamp =
+    tsKind === 'array' ? ms : tsKind === 'f64' ? Float64Array.from(ms) : tsKind === 'iso' ? ms.map((t) => new Date(t).toISOString()) : ms.map((t) => new Date(t));
+  return withAmount ? { customerId, timestamp, amount: Float64Array.from(txs, (t) => t.amount ?? 0) } : { customerId, timestamp };
+}
+
+const instantArb = fc.integer({ min: Date.UTC(2018, 0, 1), max: Date.UTC(2021, 0, 1) });
+const amountArb = fc.integer({ min: -500, max: 100_000 }).map((c) => c / 100);
+const numericIdArb = fc.oneof(
+  fc.integer({ min: 0, max: 30 }), // dense table
+  fc.constantFrom(-7, -0.5, 2.5, 1e9, 2 ** 40, -(2 ** 40), 1e21, Number.MAX_SAFE_INTEGER), // Map of numbers
+);
+const aggregationArb = fc.constantFrom<'day' | 'week' | 'month' | 'none'>('day', 'week', 'month', 'none');
+
+describe('summarize: the column fast path equals the row-by-row reader', () => {
+  it('property: numeric ids (typed arrays, dense and sparse) and every timestamp kind give the records’ result', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ customerId: numericIdArb, timestamp: instantArb, amount: amountArb }), { maxLength: 60 }),
+        fc.constantFrom<'array' | 'f64'>('array', 'f64'),
+        fc.constantFrom<'array' | 'f64' | 'iso' | 'date'>('array', 'f64', 'iso', 'date'),
+        fc.boolean(),
+        aggregationArb,
+        (txs, idKind, tsKind, withAmount, aggregation) => {
+          const opts = { unit: 'week', aggregation, observationEnd: Date.UTC(2020, 6, 1) } as const;
+          const records = txs.map((t) => (withAmount ? t : { customerId: t.customerId, timestamp: t.timestamp }));
+          expectSame(summarize(toColumns(txs, idKind, tsKind, withAmount), opts), summarize(records, opts));
+        },
+      ),
+      { seed: 31, numRuns: 300 },
+    );
+  });
+
+  it('property: string ids, numeric strings and numbers mixed ("7" and 7 are one customer)', () => {
+    const idArb = fc.oneof(fc.constantFrom('a', 'b', 'x-1', '7', '07', '1e3', 'é', 'zz'), fc.integer({ min: 0, max: 9 }), fc.constantFrom(7, 1000));
+    fc.assert(
+      fc.property(fc.array(fc.record({ customerId: idArb, timestamp: instantArb, amount: amountArb }), { maxLength: 60 }), (txs) => {
+        const opts = { unit: 'day', observationEnd: Date.UTC(2020, 6, 1) } as const;
+        expectSame(summarize(toColumns(txs, 'array', 'f64', true), opts), summarize(txs, opts));
+      }),
+      { seed: 32, numRuns: 300 },
+    );
+  });
+
+  it('Int32Array ids; integer ids in the dense table sort numerically', () => {
+    const s = summarize(
+      { customerId: new Int32Array([10, 2, 2, 0, 10]), timestamp: new Float64Array([0, 0, 86_400_000 * 3, 0, 86_400_000]), amount: new Float64Array([1, 2, 3, 4, 5]) },
+      { observationEnd: new Date(86_400_000 * 10) },
+    );
+    expect(s.customerId).toEqual(['0', '2', '10']);
+    expect([...s.frequency]).toEqual([0, 1, 1]);
+    expect([...s.monetaryValue]).toEqual([0, 3, 5]);
+  });
+
+  it('a bad value anywhere in typed or plain columns is reported exactly as for records', () => {
+    const day = 86_400_000;
+    // Bad values on purpose: typed as columns of anything.
+    const cases = [
+      { customerId: new Float64Array([1, NaN, 3]), timestamp: new Float64Array([0, day, 2 * day]) },
+      { customerId: [1, 2, 3], timestamp: new Float64Array([0, Infinity, 9e15]) },
+      { customerId: ['a', 'b', 'c'], timestamp: [0, 'nope', day], amount: new Float64Array([1, 2, NaN]) },
+      { customerId: ['a', 'b', ''], timestamp: new Float64Array(3), amount: [1, null, 2] },
+      { customerId: ['a', 'b', 'c'], timestamp: new Float64Array(3), amount: [1, '2', 3] },
+    ] as unknown as TransactionColumns[];
+    for (const cols of cases) {
+      const records = Array.from({ length: cols.customerId.length }, (_, i) => ({
+        customerId: cols.customerId[i],
+        timestamp: cols.timestamp[i],
+        ...(cols.amount ? { amount: cols.amount[i] } : {}),
+      }));
+      const a = thrown(() => summarize(cols)) as InvalidInputError;
+      const b = thrown(() => summarize(records)) as InvalidInputError;
+      expect(a).toBeInstanceOf(InvalidInputError);
+      expect(a.issues).toEqual(b.issues);
+      expect(a.issueCount).toBe(b.issueCount);
+    }
+  });
+});
+
+describe('summarize kernel: occasion counting by stamp table and by scan/sort agree', () => {
+  const f = resolveFields(undefined);
+  it('property: bit-for-bit equal, every aggregation and unit, short and long (> 32 rows) customers, any order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ customerId: fc.constantFrom('a', 'b', 'c'), timestamp: fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2020, 3, 1) }), amount: amountArb }),
+          { maxLength: 150 },
+        ),
+        aggregationArb,
+        fc.constantFrom<'day' | 'week' | 'month'>('day', 'week', 'month'),
+        fc.boolean(),
+        (txs, aggregation, unit, sortByTime) => {
+          if (sortByTime) txs.sort((x, y) => x.timestamp - y.timestamp);
+          const parsed = parseLog(rowReader(txs, f, 't'), f, 't', { strict: true, rejectNegative: false });
+          const base = { unit, aggregation, endMs: Date.UTC(2020, 2, 1) } as const;
+          const stamp = summarizeParsed(parsed, { ...base, distinct: 'stamp' });
+          const scan = summarizeParsed(parsed, { ...base, distinct: 'scan' });
+          expectSame(stamp, scan);
+          expectSame(summarize(txs, { unit, aggregation, observationEnd: new Date(base.endMs) }), stamp);
+        },
+      ),
+      { seed: 33, numRuns: 300 },
+    );
+  });
+
+  it('a log spanning more periods than the stamp table allows (0001 → 9999, daily keys) falls back to scanning', () => {
+    const txs = [
+      { customerId: 'a', timestamp: '0001-01-01', amount: 1 },
+      { customerId: 'a', timestamp: '9999-12-31', amount: 2 },
+      { customerId: 'a', timestamp: '0001-01-01T12:00Z', amount: 4 },
+      { customerId: 'b', timestamp: '5000-06-15', amount: 8 },
+    ];
+    const s = summarize(txs, { unit: 'day' });
+    // Hand count: a has 2 distinct days; recency = days from 0001-01-01 to 9999-12-31
+    // (Date.UTC is the oracle; setUTCFullYear avoids its 0–99 → 19xx mapping).
+    const d1 = new Date(0);
+    d1.setUTCFullYear(1, 0, 1);
+    const span = (Date.UTC(9999, 11, 31) - d1.getTime()) / 86_400_000;
+    expect([...s.frequency]).toEqual([1, 0]);
+    expect(s.recency[0]).toBe(span);
+    expect(s.monetaryValue[0]).toBe(2);
+    expect(s.totalSpend[0]).toBe(7);
+  });
+});
+
+describe('sortCustomers / radixOrder', () => {
+  /** The definition: numeric order, or UTF-16 code-unit order (`<` on strings). */
+  const bySpec = (keys: string[], numeric: boolean): number[] =>
+    keys
+      .map((_, i) => i)
+      .sort((a, b) => (numeric ? Number(keys[a]) - Number(keys[b]) : keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+
+  it('property: string ids in code-unit order, including shared 7-unit prefixes and code units ≥ 127', () => {
+    const idArb = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 12 }),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }),
+      fc.stringMatching(/^cust-00[0-9]{1,4}$/),
+      fc.constantFrom('\u007f', '\u0080', '\uffff', 'abcdefg', 'abcdefgh', 'abcdefg\u0000', 'abcdef\u00e9', 'abcdef\u00ff'),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(idArb, { maxLength: 200 }), (keys) => {
+        const idx = keys.map((_, i) => i);
+        sortCustomers(idx, keys, false);
+        expect(idx.map((i) => keys[i])).toEqual(bySpec(keys, false).map((i) => keys[i]));
+      }),
+      { seed: 34, numRuns: 300 },
+    );
+  });
+
+  it('property: numeric ids in numeric order (negative, fractional, huge; canonical strings)', () => {
+    const numArb = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    fc.assert(
+      fc.property(fc.uniqueArray(numArb, { maxLength: 200, comparator: (a, b) => a === b }), (nums) => {
+        const keys = nums.map((x) => String(x));
+        const idx = keys.map((_, i) => i);
+        sortCustomers(idx, keys, true);
+        expect(idx.map((i) => keys[i])).toEqual(bySpec(keys, true).map((i) => keys[i]));
+      }),
+      { seed: 35, numRuns: 300 },
+    );
+  });
+
+  it('sorts a subset of the customers in place', () => {
+    const keys = ['d', 'a', 'c', 'b'];
+    const idx = [0, 2, 3];
+    sortCustomers(idx, keys, false);
+    expect(idx).toEqual([3, 2, 0]);
+  });
+
+  it('property: radixOrder is the stable sort by (hi, lo) as unsigned 32-bit words', () => {
+    const word = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0x7ff, 0x800, 0x3fffff, 0x400000, 0xffffffff));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(word, word), { maxLength: 300 }), (pairs) => {
+        const hi = Uint32Array.from(pairs, (p) => p[0]);
+        const lo = Uint32Array.from(pairs, (p) => p[1]);
+        const expected = pairs.map((_, i) => i).sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
+        expect([...radixOrder(hi, lo)]).toEqual(expected);
+      }),
+      { seed: 36, numRuns: 300 },
+    );
   });
 });
