@@ -220,7 +220,8 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, 
         haveLo = true;
         break;
       }
-      if (ft > f0 + C1 * alpha * dphi0 || ft >= flo) {
+      // Comparisons of values allow for rounding (epsF), so that near the optimum the slope decides.
+      if (ft > f0 + C1 * alpha * dphi0 + epsF || ft > flo + epsF) {
         hi = alpha;
         fhi = ft;
         dhi = dt;
@@ -253,7 +254,7 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, 
       haveLo = true;
       if (!bracketed) alpha = Number.isFinite(upper) ? 0.5 * (alpha + upper) : 2.5 * alpha;
     }
-    if (!accepted && haveLo && lo > 0 && flo < f0) {
+    if (!accepted && haveLo && lo > 0 && flo <= f0 + epsF) {
       // Sufficient decrease without the curvature condition: take it.
       accepted = true;
       fAcc = flo;

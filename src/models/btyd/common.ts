@@ -465,7 +465,7 @@ export function fitMaximumLikelihood(problem: MaximumLikelihoodProblem): Maximum
   };
   const start = names.map((name, j) => Math.log(options.initialParams[name] ?? problem.initial[j]));
   const tol = options.tolerance;
-  const lbfgsOpts = { maxIterations: options.maxIterations, gradientTolerance: tol, functionTolerance: 1e-15 };
+  const lbfgsOpts = { maxIterations: options.maxIterations, gradientTolerance: tol, functionTolerance: 0 };
   let iterations = 0;
   const gradNorm = (x: Float64Array): number => {
     const v = objective(x, work);
@@ -580,7 +580,10 @@ export interface BtydModelJson {
   readonly version: 1;
   /** Parameters by name. */
   readonly params: Readonly<Record<string, number>>;
-  /** Total log-likelihood at the fit. */
+  /**
+   * Total log-likelihood at the fit; NaN for a model built from given parameters (no fit), which
+   * `JSON.stringify` writes as `null` and {@link checkModelJson} reads back as NaN.
+   */
   readonly logLikelihood: number;
   /** Whether the fit converged. */
   readonly converged: boolean;
@@ -598,7 +601,10 @@ export interface FittedBtydModel {
   readonly kind: string;
   /** Parameters by name. */
   readonly params: Readonly<Record<string, number>>;
-  /** Total log-likelihood at the fit (unpenalised), in the data's time unit. */
+  /**
+   * Total log-likelihood at the fit (unpenalised), in the data's time unit; NaN for a model built
+   * from given parameters (its JSON has `null` there).
+   */
   readonly logLikelihood: number;
   /** Whether the fit converged. */
   readonly converged: boolean;
@@ -663,7 +669,9 @@ export function checkModelJson(json: unknown, kind: string, names: readonly stri
       }
     }
   }
-  if (typeof o['logLikelihood'] !== 'number') issues.push({ path: 'logLikelihood', message: `expected a number, got ${show(o['logLikelihood'])}` });
+  if (typeof o['logLikelihood'] !== 'number' && o['logLikelihood'] !== null) {
+    issues.push({ path: 'logLikelihood', message: `expected a number or null, got ${show(o['logLikelihood'])}` });
+  }
   if (typeof o['converged'] !== 'boolean') issues.push({ path: 'converged', message: `expected a boolean, got ${show(o['converged'])}` });
   if (typeof o['iterations'] !== 'number') issues.push({ path: 'iterations', message: `expected a number, got ${show(o['iterations'])}` });
   const se = o['standardErrors'];
@@ -679,7 +687,7 @@ export function checkModelJson(json: unknown, kind: string, names: readonly stri
     model: kind,
     version: 1,
     params: Object.fromEntries(names.map((n) => [n, (params as Record<string, number>)[n]])),
-    logLikelihood: o['logLikelihood'] as number,
+    logLikelihood: o['logLikelihood'] === null ? NaN : (o['logLikelihood'] as number),
     converged: o['converged'] as boolean,
     iterations: o['iterations'] as number,
     standardErrors: se === null ? null : { ...(se as Record<string, number>) },
