@@ -333,15 +333,22 @@ function parseValidColumns(n: number, cols: NonNullable<RowReader['columns']>, f
   const b = new LogBuilder(f, opts);
   const customer = new Int32Array(n);
   if (!(isNumericTypedArray(cols.id) ? internNumbers(b, cols.id, customer) : internIds(b, cols.id, customer))) return null;
-  const ms = new Float64Array(n);
+  // A Float64Array column is used as it is, after validation, not copied: the parsed log lives
+  // only for the duration of one library call, which reads it and never writes to it.
+  let ms: Float64Array;
   const ts = cols.timestamp;
-  if (isNumericTypedArray(ts)) {
+  if (ts instanceof Float64Array) {
+    for (let i = 0; i < n; i++) if (!(Math.abs(ts[i]) <= MAX_EPOCH_MS)) return null;
+    ms = ts.length === n ? ts : ts.subarray(0, n);
+  } else if (isNumericTypedArray(ts)) {
+    ms = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const t = ts[i];
       if (!(Math.abs(t) <= MAX_EPOCH_MS)) return null;
       ms[i] = t;
     }
   } else {
+    ms = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const t = toEpochMs(ts[i]);
       if (t !== t) return null;
@@ -351,15 +358,22 @@ function parseValidColumns(n: number, cols: NonNullable<RowReader['columns']>, f
   let amount: Float64Array | null = null;
   const am = cols.amount;
   if (am !== undefined && n > 0) {
-    amount = new Float64Array(n);
     const rejectNegative = opts.rejectNegative;
-    if (isNumericTypedArray(am)) {
+    if (am instanceof Float64Array) {
+      for (let i = 0; i < n; i++) {
+        const a = am[i];
+        if (a - a !== 0 || (rejectNegative && a < 0)) return null;
+      }
+      amount = am;
+    } else if (isNumericTypedArray(am)) {
+      amount = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const a = am[i];
         if (a - a !== 0 || (rejectNegative && a < 0)) return null;
         amount[i] = a;
       }
     } else {
+      amount = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const a = am[i];
         if (typeof a !== 'number' || a - a !== 0 || (rejectNegative && a < 0)) return null;

@@ -199,47 +199,59 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
   const scheme: PeriodScheme = periodScheme(o.aggregation, o.unit);
   const endKey = scheme.key(o.endMs);
   const skip = o.skip;
-
-  // Pass 1: period key per row (NaN = not counted), rows per customer and the smallest key.
-  // Day and no aggregation are computed inline; the others call the scheme.
-  const rowKey = new Float64Array(n);
-  const start = new Int32Array(C + 1);
   const byDay = o.aggregation === 'day';
   const exact = o.aggregation === 'none';
+  // Day and no aggregation compute keys inline from the instant, in every pass; the others call
+  // the scheme once per row and keep the key (`rowKey`, and a third value per row in pass 2).
+  const inline = byDay || exact;
+  const hasAmount = amount !== null;
+
+  // Pass 1: rows per customer, the smallest key, and (scheme keys) the key per row, NaN when the
+  // row is not counted.
+  const rowKey = inline ? null : new Float64Array(n);
+  const start = new Int32Array(C + 1);
   let excluded = 0;
   let minKey = Infinity;
   for (let i = 0; i < n; i++) {
-    if (status[i] !== 0 || (skip !== undefined && skip[i] !== 0)) {
-      rowKey[i] = NaN;
-      continue;
+    let k = NaN;
+    if (status[i] === 0 && (skip === undefined || skip[i] === 0)) {
+      const t = ms[i];
+      k = byDay ? Math.floor(t / MS_PER_DAY) : exact ? t : scheme.key(t);
+      if (k > endKey) {
+        excluded++;
+        k = NaN;
+      } else {
+        if (k < minKey) minKey = k;
+        start[customer[i] + 1]++;
+      }
     }
-    const t = ms[i];
-    const k = byDay ? Math.floor(t / MS_PER_DAY) : exact ? t : scheme.key(t);
-    if (k > endKey) {
-      excluded++;
-      rowKey[i] = NaN;
-      continue;
-    }
-    if (k < minKey) minKey = k;
-    rowKey[i] = k;
-    start[customer[i] + 1]++;
+    if (rowKey !== null) rowKey[i] = k;
   }
   for (let c = 0; c < C; c++) start[c + 1] += start[c];
   const used = start[C];
 
-  // Pass 2: scatter rows into one customer-contiguous array of (key, instant, amount) triples,
-  // stable (input order within a customer): one cache line touched per row here, and pass 3
-  // reads sequentially.
-  const R = new Float64Array(3 * used);
+  // Pass 2: scatter counted rows into one customer-contiguous array, stable (input order within
+  // a customer), of (instant, amount) pairs, or (key, instant, amount) triples for scheme keys:
+  // one cache line touched per row here, and pass 3 reads sequentially.
+  const W = inline ? 2 : 3;
+  const R = new Float64Array(W * used);
   const fill = start.slice(0, C);
-  const hasAmount = amount !== null;
   for (let i = 0; i < n; i++) {
-    const k = rowKey[i];
-    if (k !== k) continue;
-    const p = 3 * fill[customer[i]]++;
-    R[p] = k;
-    R[p + 1] = ms[i];
-    R[p + 2] = hasAmount ? amount[i] : 0;
+    if (rowKey === null) {
+      if (status[i] !== 0 || (skip !== undefined && skip[i] !== 0)) continue;
+      const t = ms[i];
+      if ((byDay ? Math.floor(t / MS_PER_DAY) : t) > endKey) continue;
+      const p = 2 * fill[customer[i]]++;
+      R[p] = t;
+      R[p + 1] = hasAmount ? amount[i] : 0;
+    } else {
+      const k = rowKey[i];
+      if (k !== k) continue;
+      const p = 3 * fill[customer[i]]++;
+      R[p] = k;
+      R[p + 1] = ms[i];
+      R[p + 2] = hasAmount ? amount[i] : 0;
+    }
   }
 
   // Customers with at least one counted row, sorted by id.
@@ -260,50 +272,49 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
   const range = used === 0 || exact ? 0 : endKey - minKey + 1;
   const stamp =
     range > 0 && (o.distinct === 'stamp' || (o.distinct !== 'scan' && range <= maxStampRange(n))) ? new Int32Array(range) : null;
+  // Where the key is: computed from the instant at offset 0 (pairs), or stored at 0 (triples).
+  const tOff = W - 2;
+  const aOff = W - 1;
 
   // Pass 3: one sequential scan per customer.
   const out = summaryColumns(m);
   const divisor = scheme.divisor;
+  let keyBuf: Float64Array = new Float64Array(64);
   let scratch: Float64Array = new Float64Array(64);
   for (let j = 0; j < m; j++) {
     const c = present[j];
-    const s0 = 3 * start[c];
-    const s1 = 3 * start[c + 1];
-    const len = (s1 - s0) / 3;
+    const s0 = W * start[c];
+    const s1 = W * start[c + 1];
+    const len = start[c + 1] - start[c];
+    // This customer's keys, in input order.
+    if (keyBuf.length < len) keyBuf = new Float64Array(Math.max(len, 2 * keyBuf.length));
     let firstKey = Infinity;
     let lastKey = -Infinity;
     let firstMs = Infinity;
     let lastMs = -Infinity;
     let occasions = 0;
     let sorted = true;
-    if (stamp !== null) {
-      const mark = j + 1;
-      for (let p = s0; p < s1; p += 3) {
-        const k = R[p];
-        if (k < firstKey) firstKey = k;
-        if (k > lastKey) lastKey = k;
-        const t = R[p + 1];
-        if (t < firstMs) firstMs = t;
-        if (t > lastMs) lastMs = t;
-        const q = k - minKey;
-        if (stamp[q] !== mark) {
-          stamp[q] = mark;
+    const mark = j + 1;
+    for (let p = s0, q = 0; p < s1; p += W, q++) {
+      const t = R[p + tOff];
+      const k = !inline ? R[p] : byDay ? Math.floor(t / MS_PER_DAY) : t;
+      keyBuf[q] = k;
+      if (k < lastKey) sorted = false;
+      if (k < firstKey) firstKey = k;
+      if (k > lastKey) lastKey = k;
+      if (t < firstMs) firstMs = t;
+      if (t > lastMs) lastMs = t;
+      if (stamp !== null) {
+        const slot = k - minKey;
+        if (stamp[slot] !== mark) {
+          stamp[slot] = mark;
           occasions++;
         }
       }
-    } else {
-      for (let p = s0; p < s1; p += 3) {
-        const k = R[p];
-        if (k < lastKey) sorted = false;
-        if (k < firstKey) firstKey = k;
-        if (k > lastKey) lastKey = k;
-        const t = R[p + 1];
-        if (t < firstMs) firstMs = t;
-        if (t > lastMs) lastMs = t;
-      }
-      // Every record is an occasion with aggregation 'none'.
-      occasions = exact ? len : distinctKeys(R, s0, s1, sorted, len <= 32 ? null : (scratch = grow(scratch, len)));
     }
+    // Every record is an occasion with aggregation 'none'.
+    if (exact) occasions = len;
+    else if (stamp === null) occasions = distinctKeys(keyBuf, len, sorted, len <= 32 ? null : (scratch = grow(scratch, len)));
     // The first occasion's spend is not repeat spend. With aggregation 'none' every record is
     // its own occasion, so only one record is set apart: the first, in input order, at the
     // earliest instant (the record a time-ordered stream sees first).
@@ -311,10 +322,10 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
     let repeat = 0;
     let firstSeen = false;
     if (hasAmount) {
-      for (let p = s0; p < s1; p += 3) {
-        const a = R[p + 2];
+      for (let p = s0 + aOff, q = 0; q < len; p += W, q++) {
+        const a = R[p];
         total += a;
-        if (R[p] !== firstKey) repeat += a;
+        if (keyBuf[q] !== firstKey) repeat += a;
         else if (exact) {
           if (firstSeen) repeat += a;
           firstSeen = true;
@@ -349,20 +360,19 @@ function grow(buf: Float64Array, len: number): Float64Array {
 }
 
 /**
- * Distinct keys among the triples R[s0], R[s0 + 3], … R[s1 − 3]: key changes when they are
- * sorted; otherwise a quadratic scan (no allocation) when `scratch` is null, or a sorted copy in
- * `scratch`.
+ * Distinct values among keys[0 … len − 1]: value changes when they are sorted; otherwise a
+ * quadratic scan (no allocation) when `scratch` is null, or a sorted copy in `scratch`.
  */
-function distinctKeys(R: Float64Array, s0: number, s1: number, sorted: boolean, scratch: Float64Array | null): number {
+function distinctKeys(keys: Float64Array, len: number, sorted: boolean, scratch: Float64Array | null): number {
   let occasions = 1;
   if (sorted) {
-    for (let p = s0 + 3; p < s1; p += 3) if (R[p] !== R[p - 3]) occasions++;
+    for (let q = 1; q < len; q++) if (keys[q] !== keys[q - 1]) occasions++;
   } else if (scratch === null) {
-    for (let p = s0 + 3; p < s1; p += 3) {
-      const k = R[p];
+    for (let q = 1; q < len; q++) {
+      const k = keys[q];
       let seen = false;
-      for (let q = s0; q < p; q += 3) {
-        if (R[q] === k) {
+      for (let r = 0; r < q; r++) {
+        if (keys[r] === k) {
           seen = true;
           break;
         }
@@ -370,8 +380,7 @@ function distinctKeys(R: Float64Array, s0: number, s1: number, sorted: boolean, 
       if (!seen) occasions++;
     }
   } else {
-    const len = (s1 - s0) / 3;
-    for (let q = 0; q < len; q++) scratch[q] = R[s0 + 3 * q];
+    scratch.set(keys.subarray(0, len));
     const seg = scratch.subarray(0, len).sort();
     for (let q = 1; q < len; q++) if (seg[q] !== seg[q - 1]) occasions++;
   }
