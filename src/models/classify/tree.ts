@@ -7,8 +7,12 @@
  * Every column is sorted once (an LSD radix sort of the float bits, carrying row indices). Each
  * node owns the same contiguous segment `[start, end)` of every column's sorted order, so the best
  * split of a node is one sequential scan per candidate column, and splitting a node is a stable
- * partition of each column's segment (left rows first, sorted order kept). No node sorts anything
- * and no scan allocates: the state is one `Int32Array` and one `Float64Array` of `nRows × nCols`.
+ * partition of each column's segment (left rows first, sorted order kept). No scan allocates: the
+ * state is one `Int32Array` and one `Float64Array` of `nRows × nCols`. When `maxFeatures`
+ * subsamples `k` of the `d` columns (random forests), nodes small enough that sorting their `k`
+ * candidate columns is cheaper than partitioning all `d` segments sort them instead (a two-way
+ * partition for a column with two distinct values, such as a one-hot column); the splits found
+ * are the same either way.
  *
  * At a node, every candidate column is scanned in sorted order; a split point lies between two
  * consecutive values that differ by more than 1e-7 (scikit-learn's `FEATURE_THRESHOLD`), and is
