@@ -353,12 +353,12 @@ function logA0ByQuadrature(r: number, alpha: number, s: number, beta: number, x:
   A0[4] = QUAD[4] / J;
 }
 
-/** Scratch for {@link customerTerms}: [ln L, ∂/∂r, ∂/∂α, ∂/∂s, ∂/∂β, ln P(alive)]. */
-const TERMS = new Float64Array(6);
+/** Scratch for {@link customerTerms}: [ln L, ∂/∂r, ∂/∂α, ∂/∂s, ∂/∂β]. */
+const TERMS = new Float64Array(5);
 
 /**
- * ln L(r, α, s, β | x, t_x, T) of one customer, its gradient in the natural parameters, and
- * ln P(alive), into {@link TERMS}:
+ * ln L(r, α, s, β | x, t_x, T) of one customer and (when `grad`) its gradient in the natural
+ * parameters, into {@link TERMS}:
  *
  *     L = Γ(r+x) α^r β^s / Γ(r) · [ (α+T)^−(r+x) (β+T)^−s + s/(r+s+x) · A0 ].
  */
@@ -372,7 +372,6 @@ function customerTerms(r: number, alpha: number, s: number, beta: number, x: num
   const lq = logAddExp(le1, lw);
   const lpre = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + s * Math.log(beta);
   TERMS[0] = lpre + lq;
-  TERMS[5] = le1 - lq;
   if (!grad) return;
   const e = Math.exp(le1 - lq); // share of the "alive at T" term
   const w = Math.exp(lw - lq); // share of the "died in (t_x, T)" term; e + w = 1
@@ -396,7 +395,7 @@ function customerTerms(r: number, alpha: number, s: number, beta: number, x: num
  */
 export function paretoNbdCustomerGradient(params: ParetoNbdParams, x: number, tx: number, T: number): number[] {
   customerTerms(params.r, params.alpha, params.s, params.beta, x, tx, T, true);
-  return Array.from(TERMS.subarray(0, 5));
+  return Array.from(TERMS);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,8 +507,13 @@ function expectedPurchasesAt(p: ParetoNbdParams, t: number): number {
 }
 
 function probabilityAliveAt(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  customerTerms(p.r, p.alpha, p.s, p.beta, x, tx, T, false);
-  return Math.exp(TERMS[5]);
+  // P(alive) = e1 / (e1 + s/(r+s+x)·A0): the Γ prefactor of L cancels, so it is not computed
+  const { r, alpha, s, beta } = p;
+  computeLogA0(r, alpha, s, beta, x, tx, T);
+  if (A0[0] === -Infinity) return 1;
+  const le1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+  const lw = Math.log(s / (r + s + x)) + A0[0];
+  return Math.exp(le1 - logAddExp(le1, lw));
 }
 
 function conditionalExpectedAt(p: ParetoNbdParams, t: number, x: number, tx: number, T: number): number {
