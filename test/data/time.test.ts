@@ -364,6 +364,63 @@ describe('parseIsoTimestamp', () => {
   });
 });
 
+/**
+ * The documented grammar as one regular expression plus range checks, `Date` for the calendar:
+ * an oracle independent of the hand-written character-code parser.
+ */
+const ISO_RE =
+  /^(\d{4})(?:-(\d{2})-(\d{2})|(\d{2})(\d{2}))(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+function isoOracle(s: string): number {
+  const m = ISO_RE.exec(s);
+  if (m === null) return NaN; // e.g. '+hh:' with nothing after: the optional ':' needs mm
+  // Unmatched optional groups are undefined (the array's type does not say so).
+  const g = (i: number): string | undefined => m[i];
+  const y = Number(g(1));
+  const mo = Number(g(2) ?? g(4));
+  const d = Number(g(3) ?? g(5));
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonthOracle(y, mo)) return NaN;
+  const hh = g(6);
+  if (hh === undefined) return utc(y, mo, d);
+  const h = Number(hh);
+  const mi = Number(g(7));
+  const sec = Number(g(8) ?? 0);
+  if (h > 23 || mi > 59 || sec > 59) return NaN;
+  const frac = g(9);
+  const local = utc(y, mo, d, h, mi, sec, frac === undefined ? 0 : fracMs(frac));
+  const sign = g(11);
+  if (sign === undefined) return local;
+  const oh = Number(g(12));
+  const om = Number(g(13) ?? 0);
+  if (oh > 23 || om > 59) return NaN;
+  const off = (oh * 60 + om) * 60_000;
+  return sign === '+' ? local - off : local + off;
+}
+
+describe('parseIsoTimestamp: differential fuzz against the grammar as a regular expression', () => {
+  it('property: accepted shapes, mutated (characters replaced, dropped, inserted), parse exactly as the oracle says, NaN included', () => {
+    const alphabet = ['0', '1', '2', '5', '9', '-', ':', 'T', 't', ' ', 'Z', 'z', '+', '.', ',', '/', 'x', '\u0660'];
+    const edit = fc.record({ at: fc.nat(), op: fc.constantFrom('replace', 'drop', 'insert'), ch: fc.constantFrom(...alphabet) });
+    fc.assert(
+      fc.property(partsArb(digitString(1, 5)), fc.array(edit, { maxLength: 3 }), (p, edits) => {
+        let s = format(p);
+        for (const e of edits) {
+          const at = e.at % (s.length + 1);
+          s = e.op === 'replace' ? s.slice(0, at) + e.ch + s.slice(at + 1) : e.op === 'drop' ? s.slice(0, at) + s.slice(at + 1) : s.slice(0, at) + e.ch + s.slice(at);
+        }
+        expect(parseIsoTimestamp(s), s).toBe(isoOracle(s));
+      }),
+      { seed: SEED + 3, numRuns: 20_000 },
+    );
+  });
+
+  it('the oracle itself agrees with the hand-computed anchors', () => {
+    expect(isoOracle('1997-01-01')).toBe(852_076_800_000);
+    expect(isoOracle('1997-01-01T02:00+02:00')).toBe(852_076_800_000);
+    expect(isoOracle('2024-02-30')).toBeNaN();
+    expect(isoOracle('2024-01-01T10:00+01:')).toBeNaN();
+  });
+});
+
 describe('isDateOnly', () => {
   it('is true for date-only shapes and false for date-times', () => {
     expect(isDateOnly('2024-01-01')).toBe(true);
