@@ -13,6 +13,7 @@ import {
   type ParetoNbdParams,
 } from '../../../src/models/btyd/paretoNbd.js';
 import { CDNOW_MISSING, loadCdnowSummary } from '../../helpers/cdnow.js';
+import { datasetPath, readCdnowSample } from '../../helpers/datasets.js';
 
 /** test/fixtures/make_pareto_fixtures.py: mpmath (exact) and lifetimes 0.11.3 reference values. */
 interface ExactRow {
@@ -141,6 +142,43 @@ describe.skipIf(cdnow === null)(`fitParetoNbd on CDNOW (Fader, Hardie & Lee 2005
       expect(rel(pa[i], f.palive[i])).toBeLessThan(1e-10);
       expect(rel(ce[i], f.cond39[i])).toBeLessThan(1e-10);
     }
+  });
+
+  const samplePath = datasetPath('cdnow/CDNOW_sample.txt');
+  it.skipIf(samplePath === null)('tracking (R BTYD walkthrough, lifetimes’ expected_cumulative_transactions): weeks 20–25 cumulative and incremental', () => {
+    // CDNOW_sample by calendar day from 1997-01-01: first purchase day per customer, repeat
+    // purchase days (same-day purchases collapse). Expected cumulative repeat transactions at day
+    // 7j = Σ over customers first seen on day d < 7j of E[X((7j − d)/7)] (weeks).
+    const start = Date.UTC(1997, 0, 1);
+    const days = new Map<number, Set<number>>();
+    for (const r of readCdnowSample(samplePath ?? '')) {
+      const d = Math.round((Date.parse(`${r.timestamp}T00:00:00Z`) - start) / 86_400_000);
+      let set = days.get(r.customerId);
+      if (set === undefined) days.set(r.customerId, (set = new Set()));
+      set.add(d);
+    }
+    const firstCount = new Map<number, number>();
+    const repeatsOn = new Float64Array(600);
+    for (const set of days.values()) {
+      const sorted = [...set].sort((a, b) => a - b);
+      firstCount.set(sorted[0], (firstCount.get(sorted[0]) ?? 0) + 1);
+      for (const d of sorted.slice(1)) repeatsOn[d]++;
+    }
+    const expected: number[] = [];
+    const actual: number[] = [];
+    for (let week = 1; week <= 25; week++) {
+      const day = 7 * week;
+      let e = 0;
+      for (const [d, n] of firstCount) if (d < day) e += n * fit().expectedPurchases((day - d) / 7);
+      expected.push(e);
+      let a = 0;
+      for (let k = 0; k < day; k++) a += repeatsOn[k];
+      actual.push(a);
+    }
+    expect(actual.slice(-6)).toEqual([1359, 1414, 1484, 1517, 1573, 1672]);
+    expect(expected.slice(-6).map(Math.round)).toEqual([1309, 1385, 1460, 1533, 1604, 1674]);
+    const incremental = [78.31, 76.42, 74.65, 72.98, 71.41, 69.93];
+    for (let k = 0; k < 6; k++) expect(Math.abs(expected[19 + k] - expected[18 + k] - incremental[k])).toBeLessThanOrEqual(0.01);
   });
 
   it('toJSON / paretoNbdFromJSON round-trips exactly', () => {
