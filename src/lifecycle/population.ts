@@ -1,0 +1,737 @@
+/**
+ * Population views of a lifecycle: every customer's stage at an instant (from a
+ * `CustomerSummary` or a transaction log), the stage mix over time, and the estimated
+ * stage-to-stage transition matrix between consecutive snapshots.
+ *
+ * @module
+ */
+import * as z from 'zod/mini';
+import { InvalidInputError, NotEnoughDataError } from '../errors.js';
+import { parseLog, resolveFields, rowReader, type ParsedLog } from '../data/input.js';
+import { resolveObservationEnd, sortCustomers } from '../data/summarize.js';
+import { daysFromMonthIndex, monthIndexFromDays, resolveEndMs, toEpochMs } from '../data/time.js';
+import type { CustomerId, CustomerSummary, FieldNames, TimestampInput, TransactionInput } from '../data/types.js';
+import { parseOptions, show } from '../validate.js';
+import { MS_PER_DAY, partitionProblem, type ResolvedConfig } from './config.js';
+import { Core, EventBuffer, freshMut, PURCHASE, SCORE, TICK } from './core.js';
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/**
+ * Anything that scores P(alive) for the customers of a summary — a fitted BG/NBD or Pareto/NBD
+ * model, or your own. Structural: any object with this method fits.
+ */
+export interface PAliveScorer {
+  /** P(alive) per row of `customers`, each in [0, 1]. */
+  probabilityAlive(customers: CustomerSummary): ArrayLike<number>;
+}
+
+/** Options of `lifecycle.classify`. */
+export interface LifecycleClassifyOptions {
+  /**
+   * The instant to classify at. A date-only string includes that whole UTC day.
+   * @defaultValue the summary's `observationEnd`; for transactions, the latest transaction
+   */
+  asOf?: TimestampInput;
+  /**
+   * P(alive) scores: an array aligned with a summary's rows (summary input only), or a map from
+   * customer id to score (either input). Customers without a score are unscored.
+   */
+  pAlive?: ArrayLike<number> | ReadonlyMap<CustomerId, number>;
+  /** A model whose `probabilityAlive(summary)` scores the customers (summary input only). */
+  model?: PAliveScorer;
+  /** Known customers; those with no purchase by `asOf` are classified too (as the no-purchase stage, `prospect`). */
+  customers?: readonly CustomerId[];
+  /** Field names of the transactions, when yours differ from `customerId`, `timestamp`, `amount`. */
+  fields?: FieldNames;
+}
+
+/** Every customer's stage at one instant, as columns. */
+export interface LifecycleClassification<S extends string = string> {
+  /** The instant classified. */
+  readonly asOf: Date;
+  /** The stages, in configuration order (`code` indexes into it). */
+  readonly stages: readonly S[];
+  /** Customer ids (sorted as `summarize` sorts them). */
+  readonly customerId: readonly string[];
+  /** Stage per customer. */
+  readonly stage: readonly S[];
+  /** Stage index per customer (into `stages`). */
+  readonly code: Uint8Array;
+  /** Customers per stage. */
+  readonly counts: { readonly [K in S]: number };
+  /** The loyalty reference used (frequency = purchase occasions, spend = total spend). */
+  readonly reference: { readonly frequency: number; readonly spend: number };
+}
+
+/** The length of the periods of `stageCounts` and `transitionMatrix`. */
+export type LifecyclePeriod = 'day' | 'week' | 'month';
+
+/** Options of `lifecycle.stageCounts` and `lifecycle.transitionMatrix`. */
+export interface StageCountOptions {
+  /**
+   * Periods (UTC calendar days, ISO weeks from Monday, or calendar months); a snapshot is taken
+   * at the last instant of each.
+   * @defaultValue `'month'`
+   */
+  every?: LifecyclePeriod;
+  /** Snapshots at or after this instant. @defaultValue the first transaction */
+  from?: TimestampInput;
+  /** Snapshots at or before this instant (a date-only string includes that day). @defaultValue the latest transaction */
+  to?: TimestampInput;
+  /** Known customers: those with no purchase yet at a snapshot count in the no-purchase stage. */
+  customers?: readonly CustomerId[];
+  /** Field names of the transactions. */
+  fields?: FieldNames;
+}
+
+/** The stage mix at each snapshot. */
+export interface StageCounts<S extends string = string> {
+  /** The stages (columns of `counts`). */
+  readonly stages: readonly S[];
+  /** Snapshot instants: the last millisecond of each period. */
+  readonly at: readonly Date[];
+  /** `counts[k][s]`: customers in stage `stages[s]` at snapshot `k`. */
+  readonly counts: readonly (readonly number[])[];
+  /** Customers known at each snapshot (each row of `counts` sums to it). */
+  readonly population: readonly number[];
+}
+
+/** A Markov transition matrix between stages, estimated from consecutive snapshots. */
+export interface StageTransitionMatrix<S extends string = string> {
+  /** The stages (rows and columns). */
+  readonly stages: readonly S[];
+  /** `counts[i][j]`: customers in `stages[i]` at one snapshot and `stages[j]` at the next, summed over pairs. */
+  readonly counts: readonly (readonly number[])[];
+  /**
+   * `probabilities[i][j]` = `counts[i][j] / Σ_j counts[i][j]`; each row sums to 1. A stage no
+   * customer started a period in (`observed[i]` false) gets 1 on the diagonal.
+   */
+  readonly probabilities: readonly (readonly number[])[];
+  /** Whether any customer started a period in each stage. */
+  readonly observed: readonly boolean[];
+  /** Number of consecutive snapshot pairs counted. */
+  readonly periods: number;
+  /** The snapshots. */
+  readonly at: readonly Date[];
+  /** Customers who first appear at each stage between snapshots (not in `counts`: they had no stage before). */
+  readonly entrants: readonly number[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const timestampSchema = z.custom<TimestampInput>((v) => typeof v === 'string' || typeof v === 'number' || v instanceof Date);
+const idSchema = z.custom<CustomerId>((v) => (typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isFinite(v)), 'expected a customer id (string or number)');
+const fieldsSchema = z.strictObject({
+  customerId: z.optional(z.string().check(z.minLength(1))),
+  timestamp: z.optional(z.string().check(z.minLength(1))),
+  amount: z.optional(z.string().check(z.minLength(1))),
+});
+const classifySchema = z.strictObject({
+  asOf: z.optional(timestampSchema),
+  pAlive: z.optional(z.custom<ArrayLike<number> | ReadonlyMap<CustomerId, number>>((v) => v instanceof Map || Array.isArray(v) || ArrayBuffer.isView(v), 'expected an array of scores or a Map from customer id to score')),
+  model: z.optional(
+    z.custom<PAliveScorer>(
+      (v: unknown) => typeof v === 'object' && v !== null && typeof (v as { probabilityAlive?: unknown }).probabilityAlive === 'function',
+      'expected an object with a probabilityAlive(summary) method',
+    ),
+  ),
+  customers: z.optional(z.array(idSchema)),
+  fields: z.optional(fieldsSchema),
+});
+const countsSchema = z.strictObject({
+  every: z.optional(z.enum(['day', 'week', 'month'])),
+  from: z.optional(timestampSchema),
+  to: z.optional(timestampSchema),
+  customers: z.optional(z.array(idSchema)),
+  fields: z.optional(fieldsSchema),
+});
+
+function endOrThrow(value: TimestampInput, path: string, context: string): number {
+  const ms = resolveEndMs(value);
+  if (!Number.isFinite(ms)) {
+    throw new InvalidInputError(`${context}: invalid options`, [{ path, message: `expected a Date, an ISO-8601 string or epoch milliseconds, got ${show(value)}` }]);
+  }
+  return ms;
+}
+
+function startOrThrow(value: TimestampInput, path: string, context: string): number {
+  const ms = toEpochMs(value);
+  if (!Number.isFinite(ms)) {
+    throw new InvalidInputError(`${context}: invalid options`, [{ path, message: `expected a Date, an ISO-8601 string or epoch milliseconds, got ${show(value)}` }]);
+  }
+  return ms;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions grouped by customer, in time order
+
+/** A parsed log with each customer's rows in time order. @internal */
+export interface CustomerLog {
+  readonly parsed: ParsedLog;
+  /** Row indices grouped by customer, each group in time order. */
+  readonly order: Int32Array;
+  /** `order[start[c] .. start[c + 1])` are customer c's rows. */
+  readonly start: Int32Array;
+  /** Customer ids (parsed keys, then extra known customers). */
+  readonly keys: readonly string[];
+  /** Customers sorted as `summarize` sorts them. */
+  readonly sorted: readonly number[];
+  /** Number of customers with rows (the rest of `keys` are known customers without rows). */
+  readonly withRows: number;
+}
+
+/** Parses transactions and groups their rows by customer in time order. @internal */
+export function groupLog(transactions: TransactionInput, fields: FieldNames | undefined, extra: readonly CustomerId[] | undefined, context: string): CustomerLog {
+  const f = resolveFields(fields);
+  const parsed = parseLog(rowReader(transactions, f, context), f, context, { strict: true, rejectNegative: false });
+  const C = parsed.customerKeys.length;
+  const { n, customer, ms } = parsed;
+  const start = new Int32Array(C + 1);
+  for (let i = 0; i < n; i++) start[customer[i] + 1]++;
+  for (let c = 0; c < C; c++) start[c + 1] += start[c];
+  const fill = start.slice(0, C);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[fill[customer[i]]++] = i;
+  // Counting sort is stable, so a time-ordered log is already sorted within each customer.
+  for (let c = 0; c < C; c++) {
+    const a = start[c];
+    const b = start[c + 1];
+    let sortedAlready = true;
+    for (let j = a + 1; j < b; j++) {
+      if (ms[order[j]] < ms[order[j - 1]]) {
+        sortedAlready = false;
+        break;
+      }
+    }
+    if (sortedAlready) continue;
+    if (b - a <= 32) {
+      for (let j = a + 1; j < b; j++) {
+        const r = order[j];
+        const t = ms[r];
+        let k = j - 1;
+        while (k >= a && (ms[order[k]] > t || (ms[order[k]] === t && order[k] > r))) {
+          order[k + 1] = order[k];
+          k--;
+        }
+        order[k + 1] = r;
+      }
+    } else {
+      const slice = Array.from(order.subarray(a, b));
+      slice.sort((x, y) => ms[x] - ms[y] || x - y);
+      order.set(slice, a);
+    }
+  }
+  const keys = [...parsed.customerKeys];
+  let numeric = parsed.numericIds || C === 0;
+  if (extra !== undefined) {
+    const seen = new Set(keys);
+    for (const id of extra) {
+      const k = String(id);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      keys.push(k);
+      if (!(typeof id === 'number' || String(Number(k)) === k)) numeric = false;
+    }
+  }
+  const sorted = Array.from({ length: keys.length }, (_, i) => i);
+  sortCustomers(sorted, keys, numeric);
+  return { parsed, order, start, keys, sorted, withRows: C };
+}
+
+/** Per-customer purchase facts at a moving instant, folded from time-ordered rows. @internal */
+class FactWalker {
+  purchases = 0;
+  spend = 0;
+  first: number | null = null;
+  last: number | null = null;
+  ret: number | null = null;
+  private j = 0;
+  private end = 0;
+
+  constructor(
+    private readonly log: CustomerLog,
+    private readonly windowMs: number,
+  ) {}
+
+  reset(c: number): void {
+    this.purchases = 0;
+    this.spend = 0;
+    this.first = null;
+    this.last = null;
+    this.ret = null;
+    if (c < this.log.withRows) {
+      this.j = this.log.start[c];
+      this.end = this.log.start[c + 1];
+    } else {
+      this.j = 0;
+      this.end = 0;
+    }
+  }
+
+  /** Folds this customer's purchases up to and including `t` (same arithmetic as Core.purchase). */
+  advanceTo(t: number): void {
+    const { order } = this.log;
+    const { ms, amount } = this.log.parsed;
+    while (this.j < this.end) {
+      const r = order[this.j];
+      const at = ms[r];
+      if (at > t) break;
+      if (this.purchases === 0) {
+        this.first = at;
+        this.purchases = 1;
+      } else {
+        const last = this.last!;
+        if (at - last >= this.windowMs) this.ret = at;
+        if (Math.floor(at / MS_PER_DAY) !== Math.floor(last / MS_PER_DAY)) this.purchases++;
+      }
+      this.last = at;
+      if (amount !== null) this.spend += amount[r];
+      this.j++;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// References
+
+/** Resolves population references from buyers' purchases and spend. @internal */
+export class ReferenceAccumulator {
+  private n = 0;
+  private sumF = 0;
+  private sumS = 0;
+  private readonly fs: Float64Array | null;
+  private readonly ss: Float64Array | null;
+
+  constructor(
+    private readonly cfg: ResolvedConfig,
+    capacity: number,
+  ) {
+    this.fs = cfg.reference.frequency === 'median' ? new Float64Array(capacity) : null;
+    this.ss = cfg.reference.spend === 'median' ? new Float64Array(capacity) : null;
+  }
+
+  add(purchases: number, spend: number): void {
+    if (this.fs !== null) this.fs[this.n] = purchases;
+    if (this.ss !== null) this.ss[this.n] = spend;
+    this.sumF += purchases;
+    this.sumS += spend;
+    this.n++;
+  }
+
+  resolve(): { frequency: number; spend: number } {
+    const pick = (kind: number | 'mean' | 'median', sum: number, values: Float64Array | null): number => {
+      if (typeof kind === 'number') return kind;
+      if (this.n === 0) return NaN;
+      if (kind === 'mean') return sum / this.n;
+      const v = values!.subarray(0, this.n).sort();
+      const h = this.n >> 1;
+      return this.n % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2;
+    };
+    return { frequency: pick(this.cfg.reference.frequency, this.sumF, this.fs), spend: pick(this.cfg.reference.spend, this.sumS, this.ss) };
+  }
+}
+
+function needsPopulationReference(cfg: ResolvedConfig): boolean {
+  return typeof cfg.reference.frequency !== 'number' || typeof cfg.reference.spend !== 'number';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The snapshot engine
+
+/** Looks up a customer's score by id (or NaN). */
+type ScoreLookup = ((key: string) => number) | null;
+
+/**
+ * Every known customer's stage at each snapshot time; calls `visit(c, k, stage)` for customers
+ * known at snapshot k, in customer order then time order (−1 stage never passed).
+ *
+ * @internal
+ */
+export function snapshotStages(
+  cfg: ResolvedConfig,
+  log: CustomerLog,
+  times: readonly number[],
+  prospects: Uint8Array,
+  scores: ScoreLookup,
+  visit: (c: number, k: number, stage: number) => void,
+): { frequency: number; spend: number }[] {
+  const windowMs = cfg.window * MS_PER_DAY;
+  const C = log.keys.length;
+  const P = times.length;
+  const walker = new FactWalker(log, windowMs);
+  // Pass 1: references at each snapshot (customers who bought by then).
+  const refs: { frequency: number; spend: number }[] = [];
+  if (needsPopulationReference(cfg)) {
+    // In sorted customer order, so a mean does not depend on the order of the input rows.
+    const acc = times.map(() => new ReferenceAccumulator(cfg, C));
+    for (const c of log.sorted) {
+      walker.reset(c);
+      for (let k = 0; k < P; k++) {
+        walker.advanceTo(times[k]);
+        if (walker.purchases > 0) acc[k].add(walker.purchases, walker.spend);
+      }
+    }
+    for (const a of acc) refs.push(a.resolve());
+  } else {
+    const r = new ReferenceAccumulator(cfg, 0).resolve();
+    for (let k = 0; k < P; k++) refs.push(r);
+  }
+  const core = new Core(cfg, NaN, NaN);
+  if (cfg.stateless) {
+    // A stage is a function of the facts: evaluate at each snapshot.
+    const f = core.facts;
+    for (let c = 0; c < C; c++) {
+      walker.reset(c);
+      const pAlive = scores === null ? NaN : scores(log.keys[c]);
+      for (let k = 0; k < P; k++) {
+        walker.advanceTo(times[k]);
+        if (walker.purchases === 0 && prospects[c] === 0) continue;
+        f.refFrequency = refs[k].frequency;
+        f.refSpend = refs[k].spend;
+        f.fill(times[k], walker.purchases, walker.spend, walker.first, walker.last, walker.ret, pAlive === pAlive ? pAlive : null, null);
+        const s = cfg.stageOf(f);
+        if (s < 0) throw partitionAt(core, log.keys[c], times[k]);
+        visit(c, k, s);
+      }
+    }
+    return refs;
+  }
+  // Guards make stages depend on the path: fold each customer's events, once per snapshot
+  // (each snapshot has its own reference), then visit customer by customer.
+  const { order, start } = log;
+  const { ms, amount } = log.parsed;
+  const e = new EventBuffer();
+  const stageKC = new Int16Array(P * C).fill(-1);
+  for (let k = 0; k < P; k++) {
+    const t = times[k];
+    core.setReference(refs[k].frequency, refs[k].spend);
+    for (let c = 0; c < C; c++) {
+      const m = freshMut(log.keys[c], cfg.initialStage);
+      if (c < log.withRows) {
+        for (let j = start[c]; j < start[c + 1]; j++) {
+          const r = order[j];
+          if (ms[r] > t) break;
+          e.type = PURCHASE;
+          e.at = ms[r];
+          e.amount = amount === null ? 0 : amount[r];
+          core.apply(m, e, null, 'lifecycle');
+        }
+      }
+      if (m.purchases === 0 && prospects[c] === 0) continue;
+      const pAlive = scores === null ? NaN : scores(log.keys[c]);
+      if (pAlive === pAlive) {
+        e.type = SCORE;
+        e.at = t;
+        e.pAlive = pAlive;
+        e.churnProbability = null;
+        core.apply(m, e, null, 'lifecycle');
+      }
+      e.type = TICK;
+      e.at = t;
+      core.apply(m, e, null, 'lifecycle');
+      stageKC[k * C + c] = m.stage;
+    }
+  }
+  for (let c = 0; c < C; c++) {
+    for (let k = 0; k < P; k++) {
+      const s = stageKC[k * C + c];
+      if (s >= 0) visit(c, k, s);
+    }
+  }
+  return refs;
+}
+
+function partitionAt(core: Core, customerId: string, t: number): InvalidInputError {
+  const problem = partitionProblem(core.cfg.stages, core.cfg.rules, core.facts) ?? 'the rules are inconsistent';
+  return new InvalidInputError('lifecycle: the stage rules do not partition the state space', [
+    { path: 'options.stages', message: `customer ${show(customerId)} at ${new Date(t).toISOString()}: ${problem}` },
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// classify
+
+function isSummary(x: unknown): x is CustomerSummary {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && 'totalSpend' in x && 'observationEnd' in x && 'lastPurchase' in x && 'frequency' in x;
+}
+
+function scoreArray(values: ArrayLike<number>, n: number, context: string, path: string): Float64Array {
+  if (values.length !== n) {
+    throw new InvalidInputError(context, [{ path, message: `expected ${n} scores (one per customer), got ${values.length}` }]);
+  }
+  const out = new Float64Array(n);
+  const issues: { path: string; row: number; message: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = values[i];
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      if (issues.length < 100) issues.push({ path, row: i, message: `expected a probability in [0, 1], got ${show(p)}` });
+    }
+    out[i] = p;
+  }
+  if (issues.length > 0) throw new InvalidInputError(context, issues);
+  return out;
+}
+
+function mapLookup(map: ReadonlyMap<CustomerId, number>, context: string): (key: string) => number {
+  const byString = new Map<string, number>();
+  for (const [k, v] of map) {
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
+      throw new InvalidInputError(context, [{ path: 'options.pAlive', message: `customer ${show(String(k))}: expected a probability in [0, 1], got ${show(v)}` }]);
+    }
+    byString.set(String(k), v);
+  }
+  return (key) => byString.get(key) ?? NaN;
+}
+
+function countsRecord<S extends string>(stages: readonly S[], code: Uint8Array): { [K in S]: number } {
+  const n = new Array<number>(stages.length).fill(0);
+  for (let i = 0; i < code.length; i++) n[code[i]]++;
+  const out = {} as { [K in S]: number };
+  stages.forEach((s, i) => (out[s] = n[i]));
+  return out;
+}
+
+/** `lifecycle.classify`. @internal */
+export function classifyPopulation<S extends string>(cfg: ResolvedConfig, input: CustomerSummary | TransactionInput, options: LifecycleClassifyOptions | undefined): LifecycleClassification<S> {
+  const context = 'lifecycle.classify';
+  const o = parseOptions(classifySchema, options, context);
+  const stages = cfg.stages as readonly S[];
+  if (isSummary(input)) return classifySummary(cfg, stages, input, o, context);
+  if (o.model !== undefined) {
+    throw new InvalidInputError(`${context}: invalid options`, [
+      { path: 'options.model', message: 'a model scores a CustomerSummary: pass summarize(transactions) as the input, or pass options.pAlive as a Map from customer id to score' },
+    ]);
+  }
+  if (o.pAlive !== undefined && !(o.pAlive instanceof Map)) {
+    throw new InvalidInputError(`${context}: invalid options`, [
+      { path: 'options.pAlive', message: 'with transactions, pass scores as a Map from customer id to P(alive) (an aligned array needs a CustomerSummary input)' },
+    ]);
+  }
+  const log = groupLog(input, o.fields, o.customers, context);
+  const asOf = o.asOf === undefined ? resolveObservationEnd(undefined, log.parsed, context) : endOrThrow(o.asOf, 'options.asOf', context);
+  const prospects = new Uint8Array(log.keys.length);
+  if (o.customers !== undefined) {
+    const known = new Set(o.customers.map(String));
+    log.keys.forEach((k, c) => (prospects[c] = known.has(k) ? 1 : 0));
+  }
+  const scores = o.pAlive === undefined ? null : mapLookup(o.pAlive as ReadonlyMap<CustomerId, number>, context);
+  const stageOf = new Int16Array(log.keys.length).fill(-1);
+  const refs = snapshotStages(cfg, log, [asOf], prospects, scores, (c, _k, s) => (stageOf[c] = s));
+  let m = 0;
+  for (const c of log.sorted) if (stageOf[c] >= 0) m++;
+  const customerId = new Array<string>(m);
+  const stage = new Array<S>(m);
+  const code = new Uint8Array(m);
+  let i = 0;
+  for (const c of log.sorted) {
+    const s = stageOf[c];
+    if (s < 0) continue;
+    customerId[i] = log.keys[c];
+    stage[i] = stages[s];
+    code[i] = s;
+    i++;
+  }
+  return { asOf: new Date(asOf), stages, customerId, stage, code, counts: countsRecord(stages, code), reference: refs[0] };
+}
+
+function classifySummary<S extends string>(
+  cfg: ResolvedConfig,
+  stages: readonly S[],
+  s: CustomerSummary,
+  o: z.infer<typeof classifySchema>,
+  context: string,
+): LifecycleClassification<S> {
+  const n = s.size;
+  if (o.customers !== undefined) {
+    throw new InvalidInputError(`${context}: invalid options`, [{ path: 'options.customers', message: 'a summary holds buyers only; pass transactions to classify known customers who never bought' }]);
+  }
+  const asOf = o.asOf === undefined ? s.observationEnd.getTime() : endOrThrow(o.asOf, 'options.asOf', context);
+  const issues: { path: string; row: number; message: string }[] = [];
+  for (let i = 0; i < n && issues.length < 100; i++) {
+    if (!(s.lastPurchase[i] <= asOf)) issues.push({ path: 'lastPurchase', row: i, message: `customer ${show(s.customerId[i])} bought at ${new Date(s.lastPurchase[i]).toISOString()}, after asOf ${new Date(asOf).toISOString()}` });
+  }
+  if (issues.length > 0) throw new InvalidInputError(`${context}: the summary has purchases after asOf; summarize with observationEnd: asOf`, issues);
+  let pAlive: Float64Array | null = null;
+  if (o.model !== undefined) pAlive = scoreArray(o.model.probabilityAlive(s), n, context, 'model.probabilityAlive');
+  else if (o.pAlive instanceof Map) {
+    const look = mapLookup(o.pAlive as ReadonlyMap<CustomerId, number>, context);
+    pAlive = Float64Array.from(s.customerId, look);
+  } else if (o.pAlive !== undefined) pAlive = scoreArray(o.pAlive as ArrayLike<number>, n, context, 'options.pAlive');
+  const acc = new ReferenceAccumulator(cfg, needsPopulationReference(cfg) ? n : 0);
+  if (needsPopulationReference(cfg)) for (let i = 0; i < n; i++) acc.add(s.frequency[i] + 1, s.totalSpend[i]);
+  const ref = acc.resolve();
+  const core = new Core(cfg, ref.frequency, ref.spend);
+  const f = core.facts;
+  const code = new Uint8Array(n);
+  const stage = new Array<S>(n);
+  const { frequency, totalSpend, firstPurchase, lastPurchase } = s;
+  for (let i = 0; i < n; i++) {
+    const p = pAlive === null ? NaN : pAlive[i];
+    f.fill(asOf, frequency[i] + 1, totalSpend[i], firstPurchase[i], lastPurchase[i], null, p === p ? p : null, null);
+    const st = cfg.stageOf(f);
+    if (st < 0) throw partitionAt(core, s.customerId[i], asOf);
+    code[i] = st;
+    stage[i] = stages[st];
+  }
+  return { asOf: new Date(asOf), stages, customerId: s.customerId, stage, code, counts: countsRecord(stages, code), reference: ref };
+}
+
+/** The population reference at `asOf` (fixed values pass through). @internal */
+export function populationReference(cfg: ResolvedConfig, input: CustomerSummary | TransactionInput, options: { asOf?: TimestampInput; fields?: FieldNames } | undefined): { frequency: number; spend: number } {
+  const context = 'lifecycle.calibrate';
+  const o = parseOptions(z.strictObject({ asOf: z.optional(timestampSchema), fields: z.optional(fieldsSchema) }), options, context);
+  let ref: { frequency: number; spend: number };
+  if (isSummary(input)) {
+    const acc = new ReferenceAccumulator(cfg, input.size);
+    const asOf = o.asOf === undefined ? Infinity : endOrThrow(o.asOf, 'options.asOf', context);
+    for (let i = 0; i < input.size; i++) if (input.lastPurchase[i] <= asOf) acc.add(input.frequency[i] + 1, input.totalSpend[i]);
+    ref = acc.resolve();
+  } else {
+    const log = groupLog(input, o.fields, undefined, context);
+    const asOf = o.asOf === undefined ? resolveObservationEnd(undefined, log.parsed, context) : endOrThrow(o.asOf, 'options.asOf', context);
+    ref = snapshotStagesReference(cfg, log, asOf);
+  }
+  if (!(ref.frequency === ref.frequency && ref.spend === ref.spend)) {
+    throw new NotEnoughDataError(`${context}: no customer had bought by asOf, so the population reference is undefined`, 1, 0);
+  }
+  return ref;
+}
+
+function snapshotStagesReference(cfg: ResolvedConfig, log: CustomerLog, asOf: number): { frequency: number; spend: number } {
+  const walker = new FactWalker(log, cfg.window * MS_PER_DAY);
+  const acc = new ReferenceAccumulator(cfg, log.withRows);
+  for (const c of log.sorted) {
+    walker.reset(c);
+    walker.advanceTo(asOf);
+    if (walker.purchases > 0) acc.add(walker.purchases, walker.spend);
+  }
+  return acc.resolve();
+}
+
+// ---------------------------------------------------------------------------------------------
+// stageCounts and transitionMatrix
+
+/** Period ends (last ms of each period) within [from, to]. @internal */
+export function periodEnds(every: LifecyclePeriod, from: number, to: number): number[] {
+  const out: number[] = [];
+  const day0 = Math.floor(from / MS_PER_DAY);
+  if (every === 'month') {
+    for (let mi = monthIndexFromDays(day0); ; mi++) {
+      const end = daysFromMonthIndex(mi + 1) * MS_PER_DAY - 1;
+      if (end > to) break;
+      if (end >= from) out.push(end);
+    }
+  } else {
+    const len = every === 'week' ? 7 : 1;
+    // ISO weeks start on Monday; day 0 (1970-01-01) was a Thursday.
+    let d = every === 'week' ? Math.floor((day0 + 3) / 7) * 7 - 3 : day0;
+    for (; ; d += len) {
+      const end = (d + len) * MS_PER_DAY - 1;
+      if (end > to) break;
+      if (end >= from) out.push(end);
+    }
+  }
+  return out;
+}
+
+interface Snapshots {
+  readonly log: CustomerLog;
+  readonly times: number[];
+  readonly prospects: Uint8Array;
+}
+
+function prepareSnapshots(transactions: TransactionInput, options: StageCountOptions | undefined, context: string, minSnapshots: number): Snapshots {
+  const o = parseOptions(countsSchema, options, context);
+  const log = groupLog(transactions, o.fields, o.customers, context);
+  const { ms, status, n } = log.parsed;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (status[i] !== 0) continue;
+    if (ms[i] < lo) lo = ms[i];
+    if (ms[i] > hi) hi = ms[i];
+  }
+  const from = o.from === undefined ? lo : startOrThrow(o.from, 'options.from', context);
+  const to = o.to === undefined ? hi : endOrThrow(o.to, 'options.to', context);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) {
+    throw new NotEnoughDataError(`${context}: there are no transactions, so from/to cannot default to them; pass options.from and options.to`, 1, 0);
+  }
+  const every = o.every ?? 'month';
+  const times = periodEnds(every, from, to);
+  if (times.length > 100_000) {
+    throw new InvalidInputError(`${context}: invalid options`, [{ path: 'options.every', message: `${times.length} snapshots between from and to; use a longer period` }]);
+  }
+  if (times.length < minSnapshots) {
+    throw new NotEnoughDataError(
+      `${context}: ${times.length} whole ${every}(s) end between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}; need ${minSnapshots}. Widen from/to or use a shorter period.`,
+      minSnapshots,
+      times.length,
+    );
+  }
+  const prospects = new Uint8Array(log.keys.length);
+  if (o.customers !== undefined) {
+    const known = new Set(o.customers.map(String));
+    log.keys.forEach((k, c) => (prospects[c] = known.has(k) ? 1 : 0));
+  }
+  return { log, times, prospects };
+}
+
+/** `lifecycle.stageCounts`. @internal */
+export function stageCountsOf<S extends string>(cfg: ResolvedConfig, transactions: TransactionInput, options: StageCountOptions | undefined): StageCounts<S> {
+  const { log, times, prospects } = prepareSnapshots(transactions, options, 'lifecycle.stageCounts', 1);
+  const K = cfg.stages.length;
+  const P = times.length;
+  const flat = new Float64Array(P * K);
+  snapshotStages(cfg, log, times, prospects, null, (_c, k, s) => {
+    flat[k * K + s]++;
+  });
+  const counts: number[][] = [];
+  const population: number[] = [];
+  for (let k = 0; k < P; k++) {
+    const row = Array.from(flat.subarray(k * K, (k + 1) * K));
+    counts.push(row);
+    population.push(row.reduce((a, b) => a + b, 0));
+  }
+  return { stages: cfg.stages as readonly S[], at: times.map((t) => new Date(t)), counts, population };
+}
+
+/** `lifecycle.transitionMatrix`. @internal */
+export function transitionMatrixOf<S extends string>(cfg: ResolvedConfig, transactions: TransactionInput, options: StageCountOptions | undefined): StageTransitionMatrix<S> {
+  const { log, times, prospects } = prepareSnapshots(transactions, options, 'lifecycle.transitionMatrix', 2);
+  const K = cfg.stages.length;
+  const pairs = new Float64Array(K * K);
+  const entrants = new Array<number>(K).fill(0);
+  let lastC = -1;
+  let prev = -1;
+  let prevK = -1;
+  snapshotStages(cfg, log, times, prospects, null, (c, k, s) => {
+    if (c !== lastC) {
+      lastC = c;
+      prev = -1;
+    }
+    if (prev >= 0 && prevK === k - 1) pairs[prev * K + s]++;
+    else if (k > 0) entrants[s]++;
+    prev = s;
+    prevK = k;
+  });
+  return matrixFromCounts(cfg.stages as readonly S[], pairs, entrants, times);
+}
+
+function matrixFromCounts<S extends string>(stages: readonly S[], pairs: Float64Array, entrants: number[], times: readonly number[]): StageTransitionMatrix<S> {
+  const K = stages.length;
+  const counts: number[][] = [];
+  const probabilities: number[][] = [];
+  const observed: boolean[] = [];
+  for (let i = 0; i < K; i++) {
+    const row = Array.from(pairs.subarray(i * K, (i + 1) * K));
+    let total = 0;
+    for (const v of row) total += v;
+    counts.push(row);
+    observed.push(total > 0);
+    probabilities.push(total > 0 ? row.map((v) => v / total) : row.map((_, j) => (j === i ? 1 : 0)));
+  }
+  return { stages, counts, probabilities, observed, periods: times.length - 1, at: times.map((t) => new Date(t)), entrants };
+}
