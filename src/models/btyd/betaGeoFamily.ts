@@ -342,7 +342,7 @@ export function makeModel<K extends string>(spec: FamilySpec<K>, params: BetaGeo
   function conditionalExpectedPurchases(t: number, input: CustomerRfm | RfmInput): number | Float64Array {
     const ctx = `${name}.conditionalExpectedPurchases`;
     const tt = checkTime(t, 't', ctx);
-    return predictBatch(input, ctx, (x, tx, T) => f.conditional(tt, x, tx, T));
+    return predictBatch(input, ctx, (x, tx, T) => f.conditional(tt, x, tx, T), { unique: true });
   }
   function probabilityAlive(customer: CustomerRfm): number;
   function probabilityAlive(customers: RfmInput): Float64Array;

@@ -133,6 +133,35 @@ export function readRfm(input: RfmInput, context: string): RfmData {
     }
   }
   if (lengthIssues.length > 0) throw new InvalidInputError(context, lengthIssues);
+  // Fast scan first (no allocation, no closures); describe the bad rows only when there are any.
+  if (!rowsValid(frequency, recency, T, w)) describeBadRows(frequency, recency, T, w, context);
+  return { frequency, recency, T, weights: w ?? new Float64Array(n).fill(1) };
+}
+
+/** Whether every row passes {@link readRfm}'s checks (the hot path: a plain loop). */
+function rowsValid(frequency: Float64Array, recency: Float64Array, T: Float64Array, w: Float64Array | null): boolean {
+  const n = frequency.length;
+  for (let i = 0; i < n; i++) {
+    const x = frequency[i];
+    const tx = recency[i];
+    const t = T[i];
+    // NaN fails every comparison, so `!(… >= 0)` also catches it; Infinity is caught by the bounds.
+    if (!(x >= 0 && x <= Number.MAX_SAFE_INTEGER && x === Math.floor(x))) return false;
+    if (!(tx >= 0 && t >= 0 && tx <= t && t < Infinity)) return false;
+    if (x === 0 && tx > 0) return false;
+  }
+  if (w !== null) {
+    for (let i = 0; i < n; i++) {
+      const v = w[i];
+      if (!(v >= 0 && v < Infinity)) return false;
+    }
+  }
+  return true;
+}
+
+/** Throw the {@link InvalidInputError} listing every bad row (the slow path). */
+function describeBadRows(frequency: Float64Array, recency: Float64Array, T: Float64Array, w: Float64Array | null, context: string): never {
+  const n = frequency.length;
   const issues: InputIssue[] = [];
   let count = 0;
   const add = (path: string, row: number, message: string): void => {
@@ -152,8 +181,7 @@ export function readRfm(input: RfmInput, context: string): RfmData {
     if (x === 0 && tx > 0) add('recency', i, `expected recency 0 for a customer with frequency 0, got ${tx}`);
     if (w !== null && !(Number.isFinite(w[i]) && w[i] >= 0)) add('weights', i, `expected a finite non-negative weight, got ${w[i]}`);
   }
-  if (count > 0) throw new InvalidInputError(context, issues, count);
-  return { frequency, recency, T, weights: w ?? new Float64Array(n).fill(1) };
+  throw new InvalidInputError(context, issues, count);
 }
 
 /** Validate one customer's numbers (same rules as {@link readRfm}, without a row). */
@@ -170,9 +198,11 @@ function checkCustomer(c: CustomerRfm, context: string): void {
   if (issues.length > 0) throw new InvalidInputError(context, issues);
 }
 
-// Open-addressing hash of (x, t_x, T) triples on their float bits.
-const hashView = new Float64Array(3);
-const hashBits = new Uint32Array(hashView.buffer);
+function grow(a: Float64Array, size: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(size);
+  b.set(a);
+  return b;
+}
 
 /**
  * Merge identical `(x, t_x, T)` rows: the result holds each distinct triple once, its weight the
@@ -194,29 +224,44 @@ export function compressRfm(cols: RfmData): CompressedRfm {
   const mask = cap - 1;
   const table = new Int32Array(cap).fill(-1);
   const index = new Int32Array(n);
-  const fx = new Float64Array(n);
-  const fr = new Float64Array(n);
-  const fT = new Float64Array(n);
-  const fw = new Float64Array(n);
+  // Output columns grow by doubling (most summaries have far fewer distinct triples than rows).
+  let size = Math.min(n, 4096);
+  let fx = new Float64Array(size);
+  let fr = new Float64Array(size);
+  let fT = new Float64Array(size);
+  let fw = new Float64Array(size);
+  // The values' bits, read in place (Float64Arrays are 8-byte aligned); ±0 hash alike.
+  const xb = new Uint32Array(frequency.buffer, frequency.byteOffset, 2 * n);
+  const rb = new Uint32Array(recency.buffer, recency.byteOffset, 2 * n);
+  const tb = new Uint32Array(T.buffer, T.byteOffset, 2 * n);
   let m = 0;
   for (let i = 0; i < n; i++) {
     const x = frequency[i];
-    const r = recency[i] + 0; // −0 → +0
-    const t = T[i] + 0;
-    hashView[0] = x + 0;
-    hashView[1] = r;
-    hashView[2] = t;
+    const r = recency[i];
+    const t = T[i];
     let h = 0x811c9dc5;
-    for (let k = 0; k < 6; k++) h = Math.imul(h ^ hashBits[k], 0x01000193);
+    if (x !== 0) h = Math.imul(Math.imul(h ^ xb[2 * i], 0x01000193) ^ xb[2 * i + 1], 0x01000193);
+    if (r !== 0) h = Math.imul(Math.imul(h ^ rb[2 * i], 0x01000193) ^ rb[2 * i + 1], 0x01000193);
+    h = Math.imul(h ^ 0x9e3779b9, 0x01000193);
+    if (t !== 0) h = Math.imul(Math.imul(h ^ tb[2 * i], 0x01000193) ^ tb[2 * i + 1], 0x01000193);
     h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
     let slot = h & mask;
     for (;;) {
       const j = table[slot];
       if (j === -1) {
+        if (m === size) {
+          size = Math.min(n, 2 * size);
+          fx = grow(fx, size);
+          fr = grow(fr, size);
+          fT = grow(fT, size);
+          fw = grow(fw, size);
+        }
         table[slot] = m;
         fx[m] = x;
-        fr[m] = r;
-        fT[m] = t;
+        fr[m] = r + 0; // −0 → +0
+        fT[m] = t + 0;
         fw[m] = weights[i];
         index[i] = m;
         m++;
@@ -233,12 +278,25 @@ export function compressRfm(cols: RfmData): CompressedRfm {
   return { frequency: fx.slice(0, m), recency: fr.slice(0, m), T: fT.slice(0, m), weights: fw.slice(0, m), index };
 }
 
+/** Options of {@link predictBatch}. */
+export interface PredictBatchOptions {
+  /**
+   * Evaluate the formula once per distinct `(x, t_x, T)` triple (found by {@link compressRfm})
+   * and copy the value to every row with that triple. Worth it for costly formulas (those with a
+   * hypergeometric function) on large batches, where summaries repeat triples; results are
+   * identical. Ignored below 1,024 rows or when fewer than 20 % of rows repeat.
+   * @defaultValue false
+   */
+  unique?: boolean;
+}
+
 /** A per-customer formula f(x, t_x, T). */
 export type CustomerFormula = (x: number, tx: number, T: number) => number;
 
 /**
  * Apply a per-customer formula to one customer (numbers → number) or to columns (→ Float64Array,
  * one value per row). Input is validated as by {@link readRfm}; weights are ignored.
+ * With `options.unique` the formula runs once per distinct triple.
  *
  * @example
  * ```ts
@@ -248,10 +306,20 @@ export type CustomerFormula = (x: number, tx: number, T: number) => number;
  * console.log(predictBatch({ frequency: [1, 0], recency: [2, 0], T: [3, 1] }, 'example', f)); // Float64Array(2) [ 0.5, 0.5 ]
  * ```
  */
-export function predictBatch(input: CustomerRfm, context: string, formula: CustomerFormula): number;
-export function predictBatch(input: RfmInput, context: string, formula: CustomerFormula): Float64Array;
-export function predictBatch(input: CustomerRfm | RfmInput, context: string, formula: CustomerFormula): number | Float64Array;
-export function predictBatch(input: CustomerRfm | RfmInput, context: string, formula: CustomerFormula): number | Float64Array {
+export function predictBatch(input: CustomerRfm, context: string, formula: CustomerFormula, options?: PredictBatchOptions): number;
+export function predictBatch(input: RfmInput, context: string, formula: CustomerFormula, options?: PredictBatchOptions): Float64Array;
+export function predictBatch(
+  input: CustomerRfm | RfmInput,
+  context: string,
+  formula: CustomerFormula,
+  options?: PredictBatchOptions,
+): number | Float64Array;
+export function predictBatch(
+  input: CustomerRfm | RfmInput,
+  context: string,
+  formula: CustomerFormula,
+  options?: PredictBatchOptions,
+): number | Float64Array {
   if (isSingleCustomer(input)) {
     const c = input;
     checkCustomer(c, context);
@@ -260,6 +328,18 @@ export function predictBatch(input: CustomerRfm | RfmInput, context: string, for
   const d = readRfm(input, context);
   const n = d.frequency.length;
   const out = new Float64Array(n);
+  if (options?.unique === true && n >= 1024) {
+    // Evaluate once per distinct (x, t_x, T) and scatter: the same numbers, fewer evaluations.
+    const c = compressRfm(d);
+    const m = c.frequency.length;
+    if (m < 0.8 * n) {
+      const vals = new Float64Array(m);
+      for (let j = 0; j < m; j++) vals[j] = formula(c.frequency[j], c.recency[j], c.T[j]);
+      const idx = c.index;
+      for (let i = 0; i < n; i++) out[i] = vals[idx[i]];
+      return out;
+    }
+  }
   const { frequency, recency, T } = d;
   for (let i = 0; i < n; i++) out[i] = formula(frequency[i], recency[i], T[i]);
   return out;
