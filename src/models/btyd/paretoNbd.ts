@@ -358,11 +358,23 @@ const TERMS = new Float64Array(5);
 
 /**
  * ln L(r, α, s, β | x, t_x, T) of one customer and (when `grad`) its gradient in the natural
- * parameters, into {@link TERMS}:
+ * parameters, into {@link TERMS}, given ln Γ(r+x) − ln Γ(r) and ψ(r+x) − ψ(r) (which the
+ * caller computes once per distinct x):
  *
  *     L = Γ(r+x) α^r β^s / Γ(r) · [ (α+T)^−(r+x) (β+T)^−s + s/(r+s+x) · A0 ].
  */
-function customerTerms(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number, grad: boolean): void {
+function customerTerms(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  tx: number,
+  T: number,
+  grad: boolean,
+  lgammaRatio: number,
+  digammaDiff: number,
+): void {
   const a = r + s + x;
   const laT = Math.log(alpha + T);
   const lbT = Math.log(beta + T);
@@ -370,7 +382,7 @@ function customerTerms(r: number, alpha: number, s: number, beta: number, x: num
   computeLogA0(r, alpha, s, beta, x, tx, T);
   const lw = Math.log(s / a) + A0[0];
   const lq = logAddExp(le1, lw);
-  const lpre = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + s * Math.log(beta);
+  const lpre = lgammaRatio + r * Math.log(alpha) + s * Math.log(beta);
   TERMS[0] = lpre + lq;
   if (!grad) return;
   const e = Math.exp(le1 - lq); // share of the "alive at T" term
@@ -380,7 +392,7 @@ function customerTerms(r: number, alpha: number, s: number, beta: number, x: num
   const qa = e * (-(r + x) / (alpha + T)) + w * A0[2];
   const qs = e * -lbT + w * (1 / s - 1 / a + A0[3]);
   const qb = e * (-s / (beta + T)) + w * A0[4];
-  TERMS[1] = digamma(r + x) - digamma(r) + Math.log(alpha) + qr;
+  TERMS[1] = digammaDiff + Math.log(alpha) + qr;
   TERMS[2] = r / alpha + qa;
   TERMS[3] = Math.log(beta) + qs;
   TERMS[4] = s / beta + qb;
@@ -394,27 +406,44 @@ function customerTerms(r: number, alpha: number, s: number, beta: number, x: num
  * @internal
  */
 export function paretoNbdCustomerGradient(params: ParetoNbdParams, x: number, tx: number, T: number): number[] {
-  customerTerms(params.r, params.alpha, params.s, params.beta, x, tx, T, true);
+  const { r, alpha, s, beta } = params;
+  customerTerms(r, alpha, s, beta, x, tx, T, true, lgamma(r + x) - lgamma(r), digamma(r + x) - digamma(r));
   return Array.from(TERMS);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Likelihood over data
 
-/** Distinct frequencies of compressed data, so Γ and ψ terms are computed once per x. */
+/** Unique (x, t_x, T) triples with weights, and their distinct x, so Γ and ψ are computed once per x. */
 interface PreparedData {
   readonly x: Float64Array;
   readonly tx: Float64Array;
   readonly T: Float64Array;
   readonly w: Float64Array;
   readonly totalWeight: number;
+  /** The distinct values of x. */
+  readonly xs: Float64Array;
+  /** For each triple, the index of its x in `xs`. */
+  readonly xIndex: Int32Array;
+  /** Scratch, per distinct x: ln Γ(r+x) − ln Γ(r) and ψ(r+x) − ψ(r). */
+  readonly lgx: Float64Array;
+  readonly dgx: Float64Array;
 }
 
 function prepare(data: RfmData): PreparedData {
   const c = compressRfm(data);
   let totalWeight = 0;
   for (let i = 0; i < c.weights.length; i++) totalWeight += c.weights[i];
-  return { x: c.frequency, tx: c.recency, T: c.T, w: c.weights, totalWeight };
+  const slot = new Map<number, number>();
+  const xIndex = new Int32Array(c.frequency.length);
+  for (let i = 0; i < c.frequency.length; i++) {
+    const x = c.frequency[i];
+    let k = slot.get(x);
+    if (k === undefined) slot.set(x, (k = slot.size));
+    xIndex[i] = k;
+  }
+  const xs = Float64Array.from(slot.keys());
+  return { x: c.frequency, tx: c.recency, T: c.T, w: c.weights, totalWeight, xs, xIndex, lgx: new Float64Array(xs.length), dgx: new Float64Array(xs.length) };
 }
 
 /**
@@ -430,11 +459,18 @@ function negLogLik(d: PreparedData, lp: Float64Array, grad: Float64Array | null)
   const want = grad !== null;
   let nll = 0;
   let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
-  const { x, tx, T, w } = d;
+  const { x, tx, T, w, xs, xIndex, lgx, dgx } = d;
+  const lgr = lgamma(r);
+  const dgr = want ? digamma(r) : 0;
+  for (let k = 0; k < xs.length; k++) {
+    lgx[k] = lgamma(r + xs[k]) - lgr;
+    dgx[k] = want ? digamma(r + xs[k]) - dgr : 0;
+  }
   for (let i = 0; i < x.length; i++) {
     const wi = w[i];
     if (wi === 0) continue;
-    customerTerms(r, alpha, s, beta, x[i], tx[i], T[i], want);
+    const k = xIndex[i];
+    customerTerms(r, alpha, s, beta, x[i], tx[i], T[i], want, lgx[k], dgx[k]);
     nll -= wi * TERMS[0];
     if (want) {
       g0 -= wi * TERMS[1];
