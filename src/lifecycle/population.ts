@@ -60,7 +60,7 @@ export interface LifecycleClassification<S extends string = string> {
   /** Stage index per customer (into `stages`). */
   readonly code: Uint8Array;
   /** Customers per stage. */
-  readonly counts: { readonly [K in S]: number };
+  readonly counts: Readonly<Record<S, number>>;
   /** The loyalty reference used (frequency = purchase occasions, spend = total spend). */
   readonly reference: { readonly frequency: number; readonly spend: number };
 }
@@ -486,10 +486,10 @@ function mapLookup(map: ReadonlyMap<CustomerId, number>, context: string): (key:
   return (key) => byString.get(key) ?? NaN;
 }
 
-function countsRecord<S extends string>(stages: readonly S[], code: Uint8Array): { [K in S]: number } {
+function countsRecord<S extends string>(stages: readonly S[], code: Uint8Array): Record<S, number> {
   const n = new Array<number>(stages.length).fill(0);
   for (let i = 0; i < code.length; i++) n[code[i]]++;
-  const out = {} as { [K in S]: number };
+  const out = {} as Record<S, number>;
   stages.forEach((s, i) => (out[s] = n[i]));
   return out;
 }
