@@ -1,8 +1,140 @@
 /**
- * Benchmark tasks for this part of clmkit (being written).
+ * Benchmarks of `clmkit/lifecycle`: classify 1,000,000 customers from a `CustomerSummary`,
+ * replay 10,000,000 events across 1,000,000 customers (time and memory), and the monthly
+ * transition matrix over 12 snapshots of 1,000,000 customers. No Python peer does this; the
+ * targets are issue 9's.
  *
  * @module
  */
-import type { BenchTask } from './tasks.js';
+import { summarize } from '../src/data/summarize.js';
+import type { CustomerSummary, TransactionColumns } from '../src/data/types.js';
+import { createLifecycle, type LifecycleCustomerEvent } from '../src/lifecycle/index.js';
+import { createRandom } from '../src/math/random.js';
+import { generateLog, type TxLog } from './data.js';
+import { collectGarbage, formatInt, formatMB, formatRate, measure } from './harness.js';
+import type { BenchTask, TaskContext, TaskResult } from './tasks.js';
 
-export const lifecycleTasks: readonly BenchTask[] = [];
+/** Targets from issue 9. */
+export const LIFECYCLE_TARGETS = { classifyMs: 500, replayMs: 10_000, matrixMs: 3000 } as const;
+
+const mark = (ok: boolean): string => (ok ? '✓' : '✗');
+
+/** Customers (1M full, 20k quick) and events (10M full, 200k quick): the stream sizes. */
+function sizes(ctx: TaskContext): { customers: number; events: number; rows: number } {
+  const { customers, rows } = ctx.data.sizes.stream;
+  return { customers, events: rows, rows: 3 * customers };
+}
+
+let logCache: { log: TxLog; columns: TransactionColumns; summary: CustomerSummary } | undefined;
+/** A 2-year log (2024–2025) of 3 transactions per customer on average (every customer ≥ 1), seed 45, and its summary. */
+function population(ctx: TaskContext): { log: TxLog; columns: TransactionColumns; summary: CustomerSummary } {
+  const { customers, rows } = sizes(ctx);
+  if (logCache?.log.spec.customers === customers) return logCache;
+  ctx.say(`lifecycle: generating ${formatInt(rows)} transactions of ${formatInt(customers)} customers (seed 45)…`);
+  const log = generateLog({ rows, customers, seed: 45 });
+  const columns: TransactionColumns = { customerId: log.customerId, timestamp: log.timestamp, amount: log.amount };
+  const summary = summarize(columns, { observationEnd: '2025-12-31' });
+  logCache = { log, columns, summary };
+  return logCache;
+}
+
+const classifyTask: BenchTask = {
+  name: 'lifecycle-classify-1m',
+  description: 'lifecycle.classify(CustomerSummary of 1,000,000 customers) — default stages, population-mean reference',
+  defaultRuns: 7,
+  run(ctx): Promise<TaskResult> {
+    const { summary } = population(ctx);
+    const lc = createLifecycle();
+    const m = measure(() => lc.classify(summary), { runs: ctx.runs, warmup: ctx.warmup, gc: ctx.gc, label: 'lifecycle-classify-1m', log: ctx.say });
+    const median = createLifecycle({ reference: { frequency: 'median', spend: 'median' } });
+    const md = measure(() => median.classify(summary), { runs: 3, warmup: 0, gc: ctx.gc, label: 'lifecycle-classify-1m (median)', log: ctx.say });
+    const c = m.result.counts;
+    const notes = [
+      formatRate(summary.size, m.stats.median),
+      `< 500 ms ${mark(m.stats.median < LIFECYCLE_TARGETS.classifyMs)}`,
+      `median reference: ${md.stats.median.toFixed(0)} ms`,
+      `mix: ${Object.entries(c)
+        .map(([s, n]) => `${s} ${formatInt(n)}`)
+        .join(', ')}`,
+    ];
+    return Promise.resolve({ task: 'lifecycle-classify-1m', rows: summary.size, samplesMs: m.samplesMs, stats: m.stats, notes, details: { medianReferenceMs: md.stats.median } });
+  },
+};
+
+/**
+ * `n` events over `customers` customers in time order (one every 3 s from 2024-01-01): 80%
+ * purchases, 15% ticks, 5% scores; generated lazily, so the input itself takes no memory.
+ */
+function* eventStream(n: number, customers: number, seed: number): Generator<LifecycleCustomerEvent> {
+  const rng = createRandom(seed);
+  const labels = Array.from({ length: customers }, (_, c) => `c${c}`);
+  let t = Date.UTC(2024, 0, 1);
+  for (let i = 0; i < n; i++) {
+    t += 3000;
+    const customerId = labels[rng.int(customers)];
+    const u = rng.next();
+    if (u < 0.8) yield { customerId, type: 'purchase', at: t, amount: 1 + rng.int(200) };
+    else if (u < 0.95) yield { customerId, type: 'tick', at: t };
+    else yield { customerId, type: 'score', at: t, pAlive: rng.next() };
+  }
+}
+
+const replayTask: BenchTask = {
+  name: 'lifecycle-replay-10m',
+  description: 'lifecycle.replay(10,000,000 events of 1,000,000 customers, { history: false }) — time and heap after',
+  defaultRuns: 3,
+  run(ctx): Promise<TaskResult> {
+    const { customers, events } = sizes(ctx);
+    const lc = createLifecycle({ reference: { frequency: 3, spend: 300 } });
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    const m = measure(() => lc.replay(eventStream(events, customers, 46), { history: false }), {
+      runs: ctx.runs,
+      warmup: 0,
+      gc: ctx.gc,
+      label: 'lifecycle-replay-10m',
+      log: ctx.say,
+    });
+    collectGarbage();
+    const heapFull = process.memoryUsage().heapUsed - before;
+    // The same customers with a fifth of the events: memory should not change (∝ customers).
+    const fifth = lc.replay(eventStream(Math.round(events / 5), customers, 47), { history: false });
+    collectGarbage();
+    const heapFifth = process.memoryUsage().heapUsed - before - heapFull;
+    const withHistory = measure(() => lc.replay(eventStream(Math.round(events / 5), customers, 48)).size, { runs: 1, warmup: 0, gc: ctx.gc, label: 'lifecycle-replay (history, 1/5 events)', log: ctx.say });
+    const notes = [
+      formatRate(events, m.stats.median).replace('rows', 'events'),
+      `< 10 s ${mark(m.stats.median < LIFECYCLE_TARGETS.replayMs)}`,
+      `heap holding the result: ${formatMB(heapFull)} for ${formatInt(m.result.size)} customers (${Math.round(heapFull / m.result.size)} B each); with 1/5 of the events ${formatMB(heapFifth)} for ${formatInt(fifth.size)}`,
+      `with history, 1/5 of the events: ${withHistory.stats.median.toFixed(0)} ms`,
+    ];
+    return Promise.resolve({
+      task: 'lifecycle-replay-10m',
+      rows: events,
+      samplesMs: m.samplesMs,
+      stats: m.stats,
+      notes,
+      details: { heapBytes: heapFull, heapBytesFifth: heapFifth, customers: m.result.size },
+    });
+  },
+};
+
+const matrixTask: BenchTask = {
+  name: 'lifecycle-matrix-1m',
+  description: 'lifecycle.transitionMatrix(3,000,000 transactions of 1,000,000 customers, { every: month }) — 12 month-end snapshots of 2025',
+  defaultRuns: 5,
+  run(ctx): Promise<TaskResult> {
+    const { columns, log } = population(ctx);
+    const lc = createLifecycle();
+    const opts = { every: 'month', from: '2025-01-01', to: '2025-12-31' } as const;
+    const m = measure(() => lc.transitionMatrix(columns, opts), { runs: ctx.runs, warmup: ctx.warmup, gc: ctx.gc, label: 'lifecycle-matrix-1m', log: ctx.say });
+    const notes = [
+      `${m.result.at.length} snapshots, ${formatInt(log.spec.customers)} customers, ${formatInt(log.spec.rows)} transactions`,
+      `< 3 s ${mark(m.stats.median < LIFECYCLE_TARGETS.matrixMs)}`,
+      `P(churned → churned) = ${m.result.probabilities[5][5].toFixed(3)}`,
+    ];
+    return Promise.resolve({ task: 'lifecycle-matrix-1m', rows: log.spec.rows, samplesMs: m.samplesMs, stats: m.stats, notes, details: { snapshots: m.result.at.length } });
+  },
+};
+
+export const lifecycleTasks: readonly BenchTask[] = [classifyTask, replayTask, matrixTask];
