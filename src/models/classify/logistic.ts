@@ -21,7 +21,11 @@
  * `lbfgs` stops where the relative decrease of the loss falls under 64·ε, which on the Telco
  * churn data leaves its coefficients up to 2e-2 (relative) from the optimum; its
  * `solver='newton-cholesky'` agrees with this one to ~1e-9.) Sparse rows (one-hot columns) are
- * exploited: the Hessian costs `Σᵢ nnzᵢ²/2`, not `n·p²/2`. The multinomial Hessian has
+ * exploited: the Hessian costs `Σᵢ nnzᵢ²/2`, not `n·p²/2`. Above 100,000 rows the Hessian is
+ * estimated on 50,000 evenly spaced rows (weights rescaled) while the gradient stays exact, so
+ * the fit still converges to the exact optimum (linearly rather than quadratically; stalled
+ * steps switch to the full Hessian). The loss is summed with Neumaier compensation so the line
+ * search sees decreases below plain summation's rounding on millions of rows. The multinomial Hessian has
  * `(k·(p+1))²` entries, so the multinomial fit suits up to a few hundred parameters.
  *
  * The design card named `ml-logistic-regression`; measured (../shared/TOOLCHAIN.md), it is fixed-step
@@ -419,26 +423,58 @@ function fitBinary(f: FitInput): BinaryLogisticModel {
 
   const objective = (th: Float64Array): number => {
     linearPredictor(rows, th, fitIntercept ? th[p] : 0, eta);
+    // Neumaier-compensated sum: near the optimum, steps change the loss by less than plain
+    // summation's rounding over a million rows, and the line search must still see the decrease.
     let s = 0;
+    let comp = 0;
     for (let i = 0; i < n; i++) {
       const e = eta[i];
-      s += w[i] * (log1pExp(e) - (codes[i] === 1 ? e : 0));
+      const v = w[i] * (log1pExp(e) - (codes[i] === 1 ? e : 0));
+      const t = s + v;
+      comp += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+      s = t;
     }
     let pen = 0;
     for (let j = 0; j < p; j++) pen += th[j] * th[j];
-    return s + 0.5 * l2 * pen;
+    return s + comp + 0.5 * l2 * pen;
   };
 
-  const factorHessian = (): boolean => {
+  // On many rows the Hessian is estimated from an evenly spaced subsample (weights rescaled to the
+  // total): the gradient stays exact, so the iterates still converge to the exact optimum, only
+  // linearly (at a rate set by the estimate's error) instead of quadratically. Steps that stall
+  // switch to the full Hessian.
+  const SUB_ROWS = 50_000;
+  let sub: { rows: Rows; idx: Int32Array; h: Float64Array; w: Float64Array } | null = null;
+  if (n > 2 * SUB_ROWS) {
+    const stride = n / SUB_ROWS;
+    const idx = Int32Array.from({ length: SUB_ROWS }, (_, r) => Math.floor(r * stride));
+    const subData = new Float64Array(SUB_ROWS * p);
+    for (let r = 0; r < SUB_ROWS; r++) subData.set(M.data.subarray(idx[r] * p, idx[r] * p + p), r * p);
+    let ws = 0;
+    for (let r = 0; r < SUB_ROWS; r++) ws += w[idx[r]];
+    const sw = new Float64Array(SUB_ROWS);
+    if (ws > 0) {
+      for (let r = 0; r < SUB_ROWS; r++) sw[r] = (w[idx[r]] * wSum) / ws;
+      sub = { rows: rowStructure({ data: subData, nRows: SUB_ROWS, nCols: p, columnNames: M.columnNames }), idx, h: new Float64Array(SUB_ROWS), w: sw };
+    }
+  }
+  let useSub = sub !== null;
+  const gram = (): void => {
     H.fill(0);
-    addWeightedGram(rows, hdiag, w, fitIntercept, H, dim, 0, 0);
+    if (useSub && sub) {
+      for (let r = 0; r < sub.idx.length; r++) sub.h[r] = hdiag[sub.idx[r]];
+      addWeightedGram(sub.rows, sub.h, sub.w, fitIntercept, H, dim, 0, 0);
+    } else {
+      addWeightedGram(rows, hdiag, w, fitIntercept, H, dim, 0, 0);
+    }
     symmetrize(H, dim);
+  };
+  const factorHessian = (): boolean => {
+    gram();
     for (let j = 0; j < p; j++) H[j * dim + j] += l2;
     if (choleskyInPlace(H, dim)) return true;
     // Singular Hessian (e.g. collinear columns with l2 = 0): a tiny ridge keeps Newton going.
-    H.fill(0);
-    addWeightedGram(rows, hdiag, w, fitIntercept, H, dim, 0, 0);
-    symmetrize(H, dim);
+    gram();
     let tr = 0;
     for (let j = 0; j < dim; j++) tr += H[j * dim + j];
     for (let j = 0; j < dim; j++) H[j * dim + j] += l2 + 1e-10 * Math.max(tr / dim, 1);
@@ -479,7 +515,8 @@ function fitBinary(f: FitInput): BinaryLogisticModel {
     // Near the optimum the Hessian barely changes: while each step still cuts the gradient ten-fold,
     // reuse the last Cholesky factor (a chord step costs one pass over the data instead of the
     // n·nnz² Hessian); otherwise refresh it.
-    const reuse = haveFactor && gnorm <= 0.25 * prevGnorm;
+    if (useSub && gnorm > 0.5 * prevGnorm) useSub = false; // subsampled steps stall: go exact
+    const reuse = haveFactor && !useSub && gnorm <= 0.25 * prevGnorm;
     if (!reuse) {
       if (!factorHessian()) break;
       haveFactor = true;
@@ -504,8 +541,9 @@ function fitBinary(f: FitInput): BinaryLogisticModel {
     }
     if (!accepted) {
       objective(theta);
-      if (reuse) {
-        haveFactor = false; // retry this iteration with a fresh Hessian
+      if (reuse || useSub) {
+        haveFactor = false; // retry this iteration with a fresh (and exact) Hessian
+        useSub = false;
         prevGnorm = Infinity;
         continue;
       }
@@ -605,6 +643,7 @@ function fitMultinomial(f: FitInput): MultinomialLogisticModel {
   const objective = (th: Float64Array): number => {
     computeScores(th);
     let s = 0;
+    let comp = 0;
     for (let i = 0; i < n; i++) {
       let mx = -Infinity;
       for (let c = 0; c < k; c++) mx = Math.max(mx, scores[i * k + c]);
@@ -612,8 +651,12 @@ function fitMultinomial(f: FitInput): MultinomialLogisticModel {
       for (let c = 0; c < k; c++) z += Math.exp(scores[i * k + c] - mx);
       const lse = mx + Math.log(z);
       for (let c = 0; c < k; c++) prob[i * k + c] = Math.exp(scores[i * k + c] - lse);
-      s += w[i] * (lse - scores[i * k + codes[i]]);
+      const v = w[i] * (lse - scores[i * k + codes[i]]);
+      const t = s + v;
+      comp += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+      s = t;
     }
+    s += comp;
     let pen = 0;
     for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) pen += th[c * q + j] ** 2;
     return s + 0.5 * l2 * pen;

@@ -149,6 +149,33 @@ describe('recovery and invariants', () => {
     expect(Math.abs(m.intercept + 0.5)).toBeLessThan(4 * m.interceptStandardError!);
   });
 
+  it('many rows (Hessian from a subsample): still the exact optimum — gradient of the objective ~0', () => {
+    const rng = createRandom(23);
+    const n = 120_000;
+    const p = 3;
+    const data = new Float64Array(n * p);
+    const y = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      let eta = 0.2;
+      for (let j = 0; j < p; j++) {
+        data[i * p + j] = rng.normal(0, j + 1);
+        eta += data[i * p + j] * [0.8, -0.3, 0.1][j];
+      }
+      y[i] = rng.next() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+    }
+    const m = binary(fitLogistic({ data, nRows: n, nCols: p }, y, { l2: 2 }));
+    expect(m.converged).toBe(true);
+    const prob = m.predictProba({ data, nRows: n, nCols: p });
+    const g = new Float64Array(p + 1);
+    for (let i = 0; i < n; i++) {
+      const r = prob[i] - y[i];
+      for (let j = 0; j < p; j++) g[j] += r * data[i * p + j];
+      g[p] += r;
+    }
+    for (let j = 0; j < p; j++) g[j] += 2 * m.coefficients[j];
+    for (const v of g) expect(Math.abs(v) / n).toBeLessThan(1e-11);
+  });
+
   it('labels of any kind; predict uses the threshold; string classes sorted', () => {
     const X = [[0], [1], [2], [3], [4], [5]];
     const m = binary(fitLogistic(X, ['stay', 'stay', 'churn', 'stay', 'churn', 'churn']));
