@@ -40,6 +40,7 @@ import {
   argmaxRows,
   buildTree,
   checkCriterion,
+  columnMajor,
   classIndex,
   leafOf,
   localSortMax,
@@ -209,10 +210,12 @@ export function fitRandomForest(X: TreeInput, y: ArrayLike<ClassLabel>, options?
   const Xd = toDense(X, context);
   const { n, d } = Xd;
   const names = resolveNames(o.featureNames, Xd, context);
-  const data = makeTreeData(Xd, y, task, context);
+  const data0 = makeTreeData(Xd, y, task, context);
   const classification = task === 'classification';
-  const K = classification ? data.nClasses : 1;
+  const K = classification ? data0.nClasses : 1;
   const maxFeatures = resolveMaxFeatures(o.maxFeatures ?? (classification ? 'sqrt' : 'all'), d, context);
+  // Column-major copy shared by the trees' small nodes (built once for the forest).
+  const data = localSortMax(maxFeatures, d) > 0 ? { ...data0, cols: columnMajor(Xd) } : data0;
   const nTrees = o.trees ?? 100;
   const bootstrap = o.bootstrap ?? true;
   const params = {

@@ -265,6 +265,19 @@ export interface TreeData {
   readonly yCodes: Int32Array | undefined;
   readonly yValues: Float64Array | undefined;
   readonly nClasses: number;
+  /**
+   * The columns of `X` stored column after column (`cols[f * nRows + i]`), for trees whose small
+   * nodes gather their own column values (cache-friendly); built by {@link columnMajor}.
+   */
+  readonly cols?: Float64Array;
+}
+
+/** `X` column-major (−0 as +0). @internal */
+export function columnMajor(X: Dense): Float64Array {
+  const { data, n, d } = X;
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) out[f * n + i] = data[i * d + f] + 0;
+  return out;
 }
 
 /** Builder settings. @internal */
@@ -572,7 +585,8 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
   const rng = p.random;
   const minLeaf = p.minSamplesLeaf;
   const best = new Best();
-  const Xdata = data.X.data;
+  const N = data.X.n;
+  const cols = data.cols ?? (localSortMax(p.maxFeatures, d) > 0 ? columnMajor(data.X) : new Float64Array(0));
   const localMax = localSortMax(p.maxFeatures, d);
   if (val.length === 0 && n > localMax) throw new Error('buildTree: unsorted rows need per-node sorting');
   const lIdx = new Int32Array(Math.min(n, localMax));
@@ -586,7 +600,13 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
   let sParent: Int32Array = new Int32Array(cap);
   let sIsLeft: Uint8Array = new Uint8Array(cap);
   let top = 0;
-  const push = (start: number, end: number, depth: number, parent: number, isLeft: number): void => {
+  // Columns known to be constant in a pending node (found constant in an ancestor): skipped
+  // without a scan, but counted as visited, as scikit-learn's splitter does.
+  const sConst: Int32Array[] = [];
+  const noConst = new Int32Array(0);
+  const isKnown = new Uint8Array(d);
+  const found = new Int32Array(d);
+  const push = (start: number, end: number, depth: number, parent: number, isLeft: number, known: Int32Array): void => {
     if (top === cap) {
       cap *= 2;
       const g32 = (a: Int32Array): Int32Array => {
@@ -607,9 +627,10 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
     sDepth[top] = depth;
     sParent[top] = parent;
     sIsLeft[top] = isLeft;
+    sConst[top] = known;
     top++;
   };
-  push(0, n, 0, -1, 0);
+  push(0, n, 0, -1, 0, noConst);
   let rootWeight = 0;
   let maxDepthSeen = 0;
   let leaves = 0;
@@ -621,6 +642,8 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
     const depth = sDepth[top];
     const parent = sParent[top];
     const isLeft = sIsLeft[top];
+    const known = sConst[top];
+    let nFound = 0;
     const m = end - start;
 
     // Node statistics (over column 0's segment: the same rows as every column's).
@@ -674,6 +697,7 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
     let bestThr = 0;
     best.reset();
     if (!isLeaf) {
+      for (let q = 0; q < known.length; q++) isKnown[known[q]] = 1;
       // Candidate columns: all in order, or drawn without replacement until maxFeatures have
       // been visited and at least one was not constant (scikit-learn's rule).
       let visited = 0;
@@ -690,6 +714,7 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
         }
         const f = features[t];
         visited++;
+        if (isKnown[f] === 1) continue;
         let sIdx = idx;
         let sVal = val;
         let o = f * n;
@@ -701,12 +726,13 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
           let hi = -Infinity;
           // Two distinct values at most (one-hot and 0/1 columns): a stable two-way partition
           // replaces the sort.
-          const first = Xdata[idx[start] * d + f] + 0;
+          const co = f * N;
+          const first = cols[co + idx[start]];
           let second = NaN;
           let twoValued = true;
           for (let q = start; q < end; q++) {
             const i = idx[q];
-            const v = Xdata[i * d + f] + 0;
+            const v = cols[co + i];
             lIdx[q - start] = i;
             lVal[q - start] = v;
             if (v < lo) lo = v;
@@ -716,7 +742,10 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
               else twoValued = false;
             }
           }
-          if (hi <= lo + FEATURE_THRESHOLD) continue; // constant in this node
+          if (hi <= lo + FEATURE_THRESHOLD) {
+            found[nFound++] = f; // constant in this node and below
+            continue;
+          }
           if (twoValued) {
             let a = 0;
             let b = 0;
@@ -736,13 +765,17 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
           a = 0;
           b = m;
         }
-        if (sVal[o + b - 1] <= sVal[o + a] + FEATURE_THRESHOLD) continue;
+        if (sVal[o + b - 1] <= sVal[o + a] + FEATURE_THRESHOLD) {
+          found[nFound++] = f;
+          continue;
+        }
         nonConstant++;
         // Scan split positions.
         if (!classification) scanMse(sIdx, sVal, yv, weight, o, a, b, wNode, sumY, minLeaf, f, best);
         else if (K === 2 && !entropy) scanGini2(sIdx, sVal, yc, weight, o, a, b, wNode, total[1], minLeaf, f, best);
         else scanClasses(sIdx, sVal, yc, weight, o, a, b, wNode, total, leftC, K, entropy, minLeaf, f, best);
       }
+      for (let q = 0; q < known.length; q++) isKnown[known[q]] = 0;
       bestF = best.f;
       bestPos = best.pos;
       bestThr = best.thr;
@@ -765,7 +798,7 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
       let b = 0;
       for (let q = start; q < end; q++) {
         const i = idx[q];
-        if (Xdata[i * d + bestF] <= bestThr) idx[a++] = i;
+        if (cols[bestF * N + i] <= bestThr) idx[a++] = i;
         else tmpIdx[b++] = i;
       }
       idx.set(tmpIdx.subarray(0, b), a);
@@ -829,8 +862,14 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
     rawImportances[bestF] += wNode * impurity - wL * impL - wR * impR;
     store.feature[id] = bestF;
     store.threshold[id] = bestThr;
-    push(bestPos, end, depth + 1, id, 0);
-    push(start, bestPos, depth + 1, id, 1);
+    let childKnown = known;
+    if (nFound > 0) {
+      childKnown = new Int32Array(known.length + nFound);
+      childKnown.set(known);
+      childKnown.set(found.subarray(0, nFound), known.length);
+    }
+    push(bestPos, end, depth + 1, id, 0, childKnown);
+    push(start, bestPos, depth + 1, id, 1, childKnown);
   }
 
   for (let f = 0; f < d; f++) rawImportances[f] /= rootWeight;
