@@ -293,25 +293,28 @@ function chiSquareSurvival(x: number, df: number): number {
   return gammaQ(df / 2, x / 2);
 }
 
-function logRankFromCodes(dur: Float64Array, ev: Uint8Array, codes: Int32Array, classes: readonly ClassLabel[]): LogRankResult {
+type CountTable = ReturnType<typeof countTable>;
+
+/** Row indices of each group, from the group codes. */
+function groupRows(codes: Int32Array, G: number): Int32Array[] {
+  const counts = new Int32Array(G);
+  for (let i = 0; i < codes.length; i++) counts[codes[i]]++;
+  const sel = Array.from(counts, (c) => new Int32Array(c));
+  const fill = new Int32Array(G);
+  for (let i = 0; i < codes.length; i++) sel[codes[i]][fill[codes[i]]++] = i;
+  return sel;
+}
+
+function logRankFromTables(all: CountTable, tabs: readonly CountTable[], classes: readonly ClassLabel[]): LogRankResult {
   const G = classes.length;
-  const all = countTable(dur, ev, null);
   const T = all.time.length;
   // Per group: events and removals (events + censored) at each overall distinct time.
   const dG = new Float64Array(G * T);
   const rG = new Float64Array(G * T);
   const nG0 = new Float64Array(G);
   const time = all.time;
-  const sel: Int32Array[] = [];
-  {
-    const counts = new Int32Array(G);
-    for (let i = 0; i < codes.length; i++) counts[codes[i]]++;
-    for (let g = 0; g < G; g++) sel.push(new Int32Array(counts[g]));
-    const fill = new Int32Array(G);
-    for (let i = 0; i < codes.length; i++) sel[codes[i]][fill[codes[i]]++] = i;
-  }
   for (let g = 0; g < G; g++) {
-    const tab = countTable(dur, ev, sel[g]);
+    const tab = tabs[g];
     nG0[g] = tab.n;
     let k = 0;
     for (let r = 0; r < tab.time.length; r++) {
@@ -400,7 +403,8 @@ export function kaplanMeier(durations: ArrayLike<number>, events: ArrayLike<numb
   if (n === 0) throw new NotEnoughDataError('kaplanMeier needs at least one duration, got none', 1, 0);
   const confidence = opts.confidence ?? 0.95;
   const zq = normalQuantile((1 + confidence) / 2);
-  const overall = buildCurve(countTable(dur, ev, null), zq, null);
+  const allTable = countTable(dur, ev, null);
+  const overall = buildCurve(allTable, zq, null);
   let groups: KaplanMeierCurve[] = [];
   let logRank: LogRankResult | null = null;
   if (opts.groups !== undefined) {
@@ -409,14 +413,10 @@ export function kaplanMeier(durations: ArrayLike<number>, events: ArrayLike<numb
       throw new InvalidInputError(context, [{ path: 'options.groups', message: `expected ${n} group labels (one per row), got ${show(gArr)}` }]);
     }
     const { codes, classes } = encodeClasses(gArr as ArrayLike<ClassLabel>, context, 'options.groups');
-    const G = classes.length;
-    const counts = new Int32Array(G);
-    for (let i = 0; i < n; i++) counts[codes[i]]++;
-    const sel = Array.from(counts, (c) => new Int32Array(c));
-    const fill = new Int32Array(G);
-    for (let i = 0; i < n; i++) sel[codes[i]][fill[codes[i]]++] = i;
-    groups = classes.map((c, g) => buildCurve(countTable(dur, ev, sel[g]), zq, c));
-    if (G >= 2) logRank = logRankFromCodes(dur, ev, codes, classes);
+    const sel = groupRows(codes, classes.length);
+    const tabs = sel.map((rows) => countTable(dur, ev, rows));
+    groups = classes.map((c, g) => buildCurve(tabs[g], zq, c));
+    if (classes.length >= 2) logRank = logRankFromTables(allTable, tabs, classes);
   }
   return Object.freeze({ ...overall, groups: Object.freeze(groups), logRank, confidence });
 }
@@ -451,5 +451,6 @@ export function logRankTest(durations: ArrayLike<number>, events: ArrayLike<numb
   if (classes.length < 2) {
     throw new NotEnoughDataError(`logRankTest needs at least two groups, got ${classes.length}`, 2, classes.length);
   }
-  return logRankFromCodes(dur, ev, codes, classes);
+  const tabs = groupRows(codes, classes.length).map((rows) => countTable(dur, ev, rows));
+  return logRankFromTables(countTable(dur, ev, null), tabs, classes);
 }
