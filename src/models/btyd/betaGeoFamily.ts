@@ -19,6 +19,7 @@ import {
   checkModelJson,
   compressRfm,
   fitMaximumLikelihood,
+  isSingleCustomer,
   parseBtydFitOptions,
   predictBatch,
   readRfm,
@@ -228,6 +229,10 @@ export interface FamilyFormulas {
   alive(x: number, tx: number, T: number): number;
   /** E[Y(t) | x, t_x, T]. */
   conditional(t: number, x: number, tx: number, T: number): number;
+  /** The part of E[Y(t) | x, t_x, T] that depends on (x, T) only (the 2F1 term). */
+  expectedIfAlive(t: number, x: number, T: number): number;
+  /** E[Y(t) | x, t_x, T] from {@link FamilyFormulas.expectedIfAlive}'s value. */
+  combine(e: number, x: number, tx: number, T: number): number;
   /** P(X(t) = n) for a new customer. */
   pmf(n: number, t: number): number;
 }
@@ -254,19 +259,19 @@ export function familyFormulas(m: 0 | 1, params: BetaGeoParams): FamilyFormulas 
     const one = h.sign > 0 ? -Math.expm1(L) : 1 + Math.exp(L);
     return (c / (aa - 1)) * one;
   };
-  const conditional = (t: number, x: number, tx: number, T: number): number => {
+  /** E[Y(t) | alive-weighted part]: the factor of E[Y(t) | x, t_x, T] that does not depend on t_x. */
+  const expectedIfAlive = (t: number, x: number, T: number): number => {
     if (t === 0) return 0;
-    let e: number;
-    if (Math.abs(a - 1) < 1e-6) {
-      // (a − 1) → 0: the bracket is 0/0; average at a = 1 ± 1e-6 (it is smooth in a).
-      e = 0.5 * (bracket(1 - 1e-6, t, x, T) + bracket(1 + 1e-6, t, x, T));
-    } else {
-      e = bracket(a, t, x, T);
-    }
+    // (a − 1) → 0: the bracket is 0/0; average at a = 1 ± 1e-6 (it is smooth in a).
+    if (Math.abs(a - 1) < 1e-6) return 0.5 * (bracket(1 - 1e-6, t, x, T) + bracket(1 + 1e-6, t, x, T));
+    return bracket(a, t, x, T);
+  };
+  const combine = (e: number, x: number, tx: number, T: number): number => {
     const d = logOdds(x, tx, T);
     const value = d === -Infinity ? e : e * Math.exp(-logAddExp(0, d));
     return value > 0 ? value : 0;
   };
+  const conditional = (t: number, x: number, tx: number, T: number): number => combine(expectedIfAlive(t, x, T), x, tx, T);
   const lbab = lbeta(a, b);
   const lgr = lgamma(r);
   const pmf = (n: number, t: number): number => {
@@ -305,7 +310,7 @@ export function familyFormulas(m: 0 | 1, params: BetaGeoParams): FamilyFormulas 
     const p = first + second;
     return p < 0 ? 0 : p > 1 ? 1 : p;
   };
-  return { logOdds, alive, conditional, pmf };
+  return { logOdds, alive, conditional, expectedIfAlive, combine, pmf };
 }
 
 // ----------------------------------------------------------------------------------- the model
@@ -342,7 +347,22 @@ export function makeModel<K extends string>(spec: FamilySpec<K>, params: BetaGeo
   function conditionalExpectedPurchases(t: number, input: CustomerRfm | RfmInput): number | Float64Array {
     const ctx = `${name}.conditionalExpectedPurchases`;
     const tt = checkTime(t, 't', ctx);
-    return predictBatch(input, ctx, (x, tx, T) => f.conditional(tt, x, tx, T), { unique: true });
+    if (isSingleCustomer(input)) return predictBatch(input, ctx, (x, tx, T) => f.conditional(tt, x, tx, T));
+    // Columns: the 2F1 term depends on (x, T) only, which repeat far more than (x, t_x, T); memoise it.
+    const memo = new Map<number, Map<number, number>>();
+    return predictBatch(input, ctx, (x, tx, T) => {
+      let byT = memo.get(x);
+      if (byT === undefined) {
+        byT = new Map();
+        memo.set(x, byT);
+      }
+      let e = byT.get(T);
+      if (e === undefined) {
+        e = f.expectedIfAlive(tt, x, T);
+        byT.set(T, e);
+      }
+      return f.combine(e, x, tx, T);
+    });
   }
   function probabilityAlive(customer: CustomerRfm): number;
   function probabilityAlive(customers: RfmInput): Float64Array;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../../src/data/summarize.js';
 import { InvalidInputError } from '../../../src/errors.js';
+import { invertSymmetric, numericHessian } from '../../../src/math/optimize.js';
 import { lgamma } from '../../../src/math/special.js';
 import { betaGeoFromJSON, betaGeoModel, fitBetaGeo, simulateBetaGeo, type BetaGeoParams } from '../../../src/models/btyd/betaGeo.js';
 import { CDNOW_MISSING, loadCdnowSummary } from '../../helpers/cdnow.js';
@@ -73,6 +74,15 @@ describe.skipIf(cdnow === null)(`BG/NBD on CDNOW (${cdnow === null ? CDNOW_MISSI
       expect(Number.isFinite(se?.[k])).toBe(true);
       expect(se?.[k]).toBeGreaterThan(0);
     }
+  });
+  it('standard errors equal those from an independent numeric Hessian of the textbook log-likelihood (1e-3)', () => {
+    const names = ['r', 'alpha', 'a', 'b'] as const;
+    const f = (p: Float64Array): number => -referenceLogLik({ r: p[0], alpha: p[1], a: p[2], b: p[3] }, data);
+    const H = numericHessian(f, names.map((k) => model.params[k]));
+    const cov = invertSymmetric(H, 4) as Float64Array;
+    names.forEach((k, i) => {
+      expect(Math.abs((model.standardErrors as Record<string, number>)[k] / Math.sqrt(cov[i * 5]) - 1), k).toBeLessThan(1e-3);
+    });
   });
   it("E[X(t)] equals Hardie's Excel sheet (lifetimes test, decimal 3) and the peer (1e-5)", () => {
     const ts = [0.1429, 1, 3, 31.8571, 32, 78];
