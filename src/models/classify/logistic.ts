@@ -347,7 +347,8 @@ function noWorse(ft: number, f: number): boolean {
  * const X = [[1], [2], [3], [4], [5], [6], [7], [8]];
  * const churned = [0, 0, 1, 0, 1, 0, 1, 1];
  * const model = fitLogistic(X, churned, { l2: 0 });
- * console.log(model.converged, model.coefficients[0].toFixed(4), model.pValues?.[0].toFixed(3)); // true 0.5941 0.169
+ * console.log(model.converged, model.coefficients[0].toFixed(4)); // true 0.5941
+ * if (model.kind === 'binary') console.log(model.pValues?.[0].toFixed(3)); // 0.169
  * console.log(model.predict([[1], [8]])); // [ 0, 1 ]
  * const p = model.predictProba([[4.5]]); // P(churn) ≈ 0.5 at the centre
  * console.log(p[0].toFixed(2)); // 0.50
