@@ -269,7 +269,8 @@ function pmf(P: BetaGeoBetaBinomParams, count: number, periods: number): number 
 
 // ------------------------------------------------------------------------------------ input
 
-interface BgbbData {
+/** Validated BG/BB columns. @internal */
+export interface BgbbData {
   readonly frequency: Float64Array;
   readonly recency: Float64Array;
   readonly n: Float64Array;
@@ -301,6 +302,16 @@ function readColumn(v: unknown, name: string, context: string): ArrayLike<unknow
   throw new InvalidInputError(context, [
     { path: name, message: `expected an array or Float64Array of numbers, got ${v === undefined ? 'nothing' : show(v)}` },
   ]);
+}
+
+/**
+ * Read and validate BG/BB records or columns into Float64Array columns (weights 1 when none are
+ * given); every bad row is reported in one {@link InvalidInputError}.
+ *
+ * @internal
+ */
+export function readBetaGeoBetaBinom(input: BetaGeoBetaBinomInput, context: string): BgbbData {
+  return readBgbb(input, context);
 }
 
 /** Read and validate BG/BB records or columns; every bad row is reported. */
