@@ -524,7 +524,7 @@ export function fitGammaGamma(input: SpendInput, options?: FitGammaGammaOptions)
  *   model: 'GammaGamma', version: 1, params: { p: 6.25, q: 3.74, v: 15.44 },
  *   logLikelihood: -4055.92, converged: true, iterations: 0, standardErrors: null,
  * });
- * console.log(model.expectedAverageSpend({ frequency: 2, monetaryValue: 29.73 }).toFixed(2)); // 30.72
+ * console.log(model.expectedAverageSpend({ frequency: 2, monetaryValue: 22.35 }).toFixed(2)); // 24.66
  * console.log(model.populationMeanSpend.toFixed(2)); // 35.22
  * ```
  */
@@ -575,7 +575,7 @@ export function gammaGammaFromJSON(json: unknown): GammaGammaModel {
  * ```ts
  * import { gammaGammaModel } from 'clmkit';
  * const m = gammaGammaModel({ p: 6.25, q: 3.74, v: 15.44 }); // note 025's CDNOW estimates
- * console.log(m.expectedAverageSpend({ frequency: 2, monetaryValue: 29.73 }).toFixed(2)); // 30.72
+ * console.log(m.expectedAverageSpend({ frequency: 2, monetaryValue: 22.35 }).toFixed(2)); // 24.66 (CDNOW customer 1)
  * ```
  */
 export function gammaGammaModel(params: GammaGammaParams): GammaGammaModel {
