@@ -19,7 +19,7 @@ import {
   type SimulateBetaGeoOptions,
   type SimulatedRfm,
 } from './betaGeoFamily.js';
-import type { BtydFitOptions, RfmInput } from './common.js';
+import type { BtydFitOptions, BtydInput } from './common.js';
 
 export type { BetaGeoFamilyModel, BetaGeoParams, SimulateBetaGeoOptions, SimulatedRfm } from './betaGeoFamily.js';
 
@@ -53,7 +53,7 @@ const SPEC: FamilySpec<'BetaGeo'> = { kind: 'BetaGeo', m: 0, fitName: 'fitBetaGe
  * console.log(model.probabilityAlive({ frequency: 0, recency: 0, T: 38.86 })); // 1
  * ```
  */
-export function fitBetaGeo(data: RfmInput, options?: BetaGeoFitOptions): BetaGeoModel {
+export function fitBetaGeo(data: BtydInput, options?: BetaGeoFitOptions): BetaGeoModel {
   return fitFamily(SPEC, data, options);
 }
 

@@ -27,7 +27,7 @@ import {
   type BtydFitOptions,
   type BtydModelJson,
   type CustomerRfm,
-  type RfmInput,
+  type BtydInput,
   type TransactionModel,
 } from './common.js';
 import type { TimeUnit } from '../../data/types.js';
@@ -343,8 +343,8 @@ export function makeModel<K extends string>(spec: FamilySpec<K>, params: BetaGeo
   const se = info.standardErrors === null ? null : Object.freeze({ ...info.standardErrors });
   const name = spec.kind;
   function conditionalExpectedPurchases(t: number, customer: CustomerRfm): number;
-  function conditionalExpectedPurchases(t: number, customers: RfmInput): Float64Array;
-  function conditionalExpectedPurchases(t: number, input: CustomerRfm | RfmInput): number | Float64Array {
+  function conditionalExpectedPurchases(t: number, customers: BtydInput): Float64Array;
+  function conditionalExpectedPurchases(t: number, input: CustomerRfm | BtydInput): number | Float64Array {
     const ctx = `${name}.conditionalExpectedPurchases`;
     const tt = checkTime(t, 't', ctx);
     if (isSingleCustomer(input)) return predictBatch(input, ctx, (x, tx, T) => f.conditional(tt, x, tx, T));
@@ -365,8 +365,8 @@ export function makeModel<K extends string>(spec: FamilySpec<K>, params: BetaGeo
     });
   }
   function probabilityAlive(customer: CustomerRfm): number;
-  function probabilityAlive(customers: RfmInput): Float64Array;
-  function probabilityAlive(input: CustomerRfm | RfmInput): number | Float64Array {
+  function probabilityAlive(customers: BtydInput): Float64Array;
+  function probabilityAlive(input: CustomerRfm | BtydInput): number | Float64Array {
     return predictBatch(input, `${name}.probabilityAlive`, (x, tx, T) => f.alive(x, tx, T));
   }
   const model: BetaGeoFamilyModel<K> = {
@@ -406,7 +406,7 @@ export function makeModel<K extends string>(spec: FamilySpec<K>, params: BetaGeo
 }
 
 /** Fit a member of the family. @internal */
-export function fitFamily<K extends string>(spec: FamilySpec<K>, input: RfmInput, options: BtydFitOptions | undefined): BetaGeoFamilyModel<K> {
+export function fitFamily<K extends string>(spec: FamilySpec<K>, input: BtydInput, options: BtydFitOptions | undefined): BetaGeoFamilyModel<K> {
   const opts = parseBtydFitOptions(options, PARAM_NAMES, spec.fitName);
   const data = compressRfm(readRfm(input, spec.fitName));
   let W = 0;

@@ -28,7 +28,7 @@ export type NumericColumn = readonly number[] | Float64Array;
  * - `T` — the time from the first purchase to the end of observation (t_x ≤ T);
  * - `weights` — optional non-negative count of customers each row stands for (default 1).
  */
-export interface RfmColumns {
+export interface BtydColumns {
   /** x: repeat purchases per customer. */
   readonly frequency: NumericColumn;
   /** t_x: time of the last purchase, measured from the first. */
@@ -41,8 +41,8 @@ export interface RfmColumns {
   readonly unit?: TimeUnit;
 }
 
-/** Input of the BTYD fitting functions: a {@link CustomerSummary} or plain {@link RfmColumns}. */
-export type RfmInput = RfmColumns | CustomerSummary;
+/** Input of the BTYD fitting functions: a {@link CustomerSummary} or plain {@link BtydColumns}. */
+export type BtydInput = BtydColumns | CustomerSummary;
 
 /** One customer's history, for one-customer predictions. */
 export interface CustomerRfm {
@@ -117,7 +117,7 @@ function column(input: unknown, name: string, context: string, required: boolean
  * }
  * ```
  */
-export function readRfm(input: RfmInput, context: string): RfmData {
+export function readRfm(input: BtydInput, context: string): RfmData {
   if ((input as unknown) === null || typeof (input as unknown) !== 'object') {
     throw new InvalidInputError(context, [{ path: 'data', message: `expected columns { frequency, recency, T }, got ${show(input)}` }]);
   }
@@ -307,15 +307,15 @@ export type CustomerFormula = (x: number, tx: number, T: number) => number;
  * ```
  */
 export function predictBatch(input: CustomerRfm, context: string, formula: CustomerFormula, options?: PredictBatchOptions): number;
-export function predictBatch(input: RfmInput, context: string, formula: CustomerFormula, options?: PredictBatchOptions): Float64Array;
+export function predictBatch(input: BtydInput, context: string, formula: CustomerFormula, options?: PredictBatchOptions): Float64Array;
 export function predictBatch(
-  input: CustomerRfm | RfmInput,
+  input: CustomerRfm | BtydInput,
   context: string,
   formula: CustomerFormula,
   options?: PredictBatchOptions,
 ): number | Float64Array;
 export function predictBatch(
-  input: CustomerRfm | RfmInput,
+  input: CustomerRfm | BtydInput,
   context: string,
   formula: CustomerFormula,
   options?: PredictBatchOptions,
@@ -354,7 +354,7 @@ export function predictBatch(
  * console.log(isSingleCustomer({ frequency: 2, recency: 30.43, T: 38.86 })); // true
  * ```
  */
-export function isSingleCustomer(input: CustomerRfm | RfmInput): input is CustomerRfm {
+export function isSingleCustomer(input: CustomerRfm | BtydInput): input is CustomerRfm {
   const raw = input as unknown;
   return raw !== null && typeof raw === 'object' && typeof (raw as { frequency: unknown }).frequency === 'number';
 }
@@ -708,11 +708,11 @@ export interface TransactionModel extends FittedBtydModel {
   /** E[Y(t) | x, t_x, T]: expected purchases in the next t time units, for one customer. */
   conditionalExpectedPurchases(t: number, customer: CustomerRfm): number;
   /** …or for columns of customers. */
-  conditionalExpectedPurchases(t: number, customers: RfmInput): Float64Array;
+  conditionalExpectedPurchases(t: number, customers: BtydInput): Float64Array;
   /** P(alive at T | x, t_x, T), for one customer. */
   probabilityAlive(customer: CustomerRfm): number;
   /** …or for columns of customers. */
-  probabilityAlive(customers: RfmInput): Float64Array;
+  probabilityAlive(customers: BtydInput): Float64Array;
   /** P(X(t) = n): the probability that a new customer makes n repeat purchases in (0, t]. */
   probabilityOfPurchases(n: number, t: number): number;
 }
@@ -784,7 +784,7 @@ export function checkModelJson(json: unknown, kind: string, names: readonly stri
  * console.log(unitOf({ frequency: [0], recency: [0], T: [1], unit: 'week' })); // week
  * ```
  */
-export function unitOf(input: RfmInput): TimeUnit | undefined {
+export function unitOf(input: BtydInput): TimeUnit | undefined {
   const u = (input as { unit?: unknown }).unit;
   return u === 'day' || u === 'week' || u === 'month' ? u : undefined;
 }

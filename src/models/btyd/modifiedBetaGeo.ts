@@ -18,7 +18,7 @@ import {
   type SimulateBetaGeoOptions,
   type SimulatedRfm,
 } from './betaGeoFamily.js';
-import type { BtydFitOptions, RfmInput } from './common.js';
+import type { BtydFitOptions, BtydInput } from './common.js';
 
 /**
  * A fitted MBG/NBD model: `params` `{ r, alpha, a, b }`, `logLikelihood`, `converged`,
@@ -55,7 +55,7 @@ const SPEC: FamilySpec<'ModifiedBetaGeo'> = {
  * console.log(model.probabilityAlive({ frequency: 0, recency: 0, T: 38.86 }) < 1); // true
  * ```
  */
-export function fitModifiedBetaGeo(data: RfmInput, options?: ModifiedBetaGeoFitOptions): ModifiedBetaGeoModel {
+export function fitModifiedBetaGeo(data: BtydInput, options?: ModifiedBetaGeoFitOptions): ModifiedBetaGeoModel {
   return fitFamily(SPEC, data, options);
 }
 
