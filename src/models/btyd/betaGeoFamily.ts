@@ -13,7 +13,7 @@
 import * as z from 'zod/mini';
 import { InvalidInputError } from '../../errors.js';
 import { toRandom } from '../../math/random.js';
-import { digamma, hyp2f1Signed, lbeta, lgamma, logAddExp } from '../../math/special.js';
+import { digamma, hyp2f1Signed, lbeta, lgamma } from '../../math/special.js';
 import { parseOptions } from '../../validate.js';
 import {
   checkModelJson,
@@ -243,13 +243,18 @@ export function familyFormulas(m: 0 | 1, params: BetaGeoParams): FamilyFormulas 
   const logA = Math.log(a);
   const logOdds = (x: number, tx: number, T: number): number => {
     if (x === 0 && m === 0) return -Infinity;
-    return logA - Math.log(b + x - 1 + m) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+    // one log of the ratio (exact to rounding) instead of two logs
+    return logA - Math.log(b + x - 1 + m) + (r + x) * Math.log((alpha + T) / (alpha + tx));
   };
-  const alive = (x: number, tx: number, T: number): number => {
-    const d = logOdds(x, tx, T);
-    if (d === -Infinity) return 1;
-    return Math.exp(-logAddExp(0, d));
+  /** 1 / (1 + e^d) without overflow: exactly 1 at d = −∞, 0 once e^−d underflows. */
+  const logistic = (d: number): number => {
+    if (d > 0) {
+      const e = Math.exp(-d);
+      return e / (1 + e);
+    }
+    return 1 / (1 + Math.exp(d));
   };
+  const alive = (x: number, tx: number, T: number): number => logistic(logOdds(x, tx, T));
   // (a+b+x−1+m)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x+m; a+b+x−1+m; t/(α+T+t))]
   const bracket = (aa: number, t: number, x: number, T: number): number => {
     const c = aa + b + x - 1 + m;
@@ -267,8 +272,7 @@ export function familyFormulas(m: 0 | 1, params: BetaGeoParams): FamilyFormulas 
     return bracket(a, t, x, T);
   };
   const combine = (e: number, x: number, tx: number, T: number): number => {
-    const d = logOdds(x, tx, T);
-    const value = d === -Infinity ? e : e * Math.exp(-logAddExp(0, d));
+    const value = e * logistic(logOdds(x, tx, T));
     return value > 0 ? value : 0;
   };
   const conditional = (t: number, x: number, tx: number, T: number): number => combine(expectedIfAlive(t, x, T), x, tx, T);
