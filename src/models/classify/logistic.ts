@@ -101,6 +101,39 @@ export interface LogisticModelBase {
   predict(X: DesignMatrixInput, threshold?: number): ClassLabel[];
   /** Linear predictors: binary — the log-odds per row; multinomial — n × k row-major scores. */
   decisionFunction(X: DesignMatrixInput): Float64Array;
+  /** The JSON form; {@link logisticFromJSON} restores the model exactly. */
+  toJSON(): LogisticModelJson;
+}
+
+/** The JSON form of a fitted logistic regression (format version 1). */
+export interface LogisticModelJson {
+  /** Tag. */
+  readonly model: 'LogisticRegression';
+  /** Format version. */
+  readonly version: 1;
+  /** Binary or multinomial. */
+  readonly kind: 'binary' | 'multinomial';
+  /** The classes, sorted. */
+  readonly classes: ClassLabel[];
+  /** Column names. */
+  readonly coefficientNames: string[];
+  /** Coefficients (binary: p; multinomial: k × p row-major). */
+  readonly coefficients: number[];
+  /** Intercepts (binary: one; multinomial: k). */
+  readonly intercept: number[];
+  /** Binary, unpenalised: standard errors; else null. */
+  readonly standardErrors: number[] | null;
+  /** Binary, unpenalised, with intercept: its standard error; else null. */
+  readonly interceptStandardError: number | null;
+  /** Binary, unpenalised: Wald p-values; else null. */
+  readonly pValues: number[] | null;
+  /** Fit diagnostics and options, as on the model. */
+  readonly converged: boolean;
+  readonly iterations: number;
+  readonly objective: number;
+  readonly gradientNorm: number;
+  readonly l2: number;
+  readonly fitIntercept: boolean;
 }
 
 /** A fitted binary logistic regression. */
@@ -577,25 +610,7 @@ function fitBinary(f: FitInput): BinaryLogisticModel {
     }
   }
 
-  const decisionFunction = (Xn: DesignMatrixInput): Float64Array => {
-    const m = checkPredictInput(Xn, p, 'LogisticModel.decisionFunction');
-    const out = new Float64Array(m.nRows);
-    linearPredictor({ n: m.nRows, p, data: m.data, sparse: null }, coefficients, intercept, out);
-    return out;
-  };
-  const predictProba = (Xn: DesignMatrixInput): Float64Array => {
-    const out = decisionFunction(Xn);
-    for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]);
-    return out;
-  };
-  const predict = (Xn: DesignMatrixInput, threshold = 0.5): ClassLabel[] => {
-    const pr = predictProba(Xn);
-    const out = new Array<ClassLabel>(pr.length);
-    for (let i = 0; i < pr.length; i++) out[i] = pr[i] >= threshold ? classes[1] : classes[0];
-    return out;
-  };
-  return Object.freeze({
-    kind: 'binary' as const,
+  return binaryModel({
     classes: Object.freeze([...classes]),
     coefficientNames: M.columnNames,
     coefficients,
@@ -609,12 +624,8 @@ function fitBinary(f: FitInput): BinaryLogisticModel {
     gradientNorm: gnorm,
     l2,
     fitIntercept,
-    predictProba,
-    predict,
-    decisionFunction,
   });
 }
-
 
 function fitMultinomial(f: FitInput): MultinomialLogisticModel {
   const { M, classes, codes, l2, fitIntercept, maxIterations, tolerance, w, wSum, rows } = f;
@@ -731,6 +742,71 @@ function fitMultinomial(f: FitInput): MultinomialLogisticModel {
     for (let j = 0; j < p; j++) coefficients[c * p + j] = theta[c * q + j];
     if (fitIntercept) intercept[c] = theta[c * q + p];
   }
+  return multinomialModel({
+    classes: Object.freeze([...classes]),
+    coefficientNames: M.columnNames,
+    coefficients,
+    intercept,
+    converged,
+    iterations,
+    objective: fval,
+    gradientNorm: gnorm,
+    l2,
+    fitIntercept,
+  });
+}
+
+/** Fields of a binary model (its JSON form without the tags). */
+type BinaryFields = Omit<BinaryLogisticModel, 'kind' | 'predictProba' | 'predict' | 'decisionFunction' | 'toJSON'>;
+
+function binaryModel(f: BinaryFields): BinaryLogisticModel {
+  const { coefficients, intercept, classes } = f;
+  const p = coefficients.length;
+  const decisionFunction = (Xn: DesignMatrixInput): Float64Array => {
+    const m = checkPredictInput(Xn, p, 'LogisticModel.decisionFunction');
+    const out = new Float64Array(m.nRows);
+    linearPredictor({ n: m.nRows, p, data: m.data, sparse: null }, coefficients, intercept, out);
+    return out;
+  };
+  const predictProba = (Xn: DesignMatrixInput): Float64Array => {
+    const out = decisionFunction(Xn);
+    for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]);
+    return out;
+  };
+  const predict = (Xn: DesignMatrixInput, threshold = 0.5): ClassLabel[] => {
+    const pr = predictProba(Xn);
+    const out = new Array<ClassLabel>(pr.length);
+    for (let i = 0; i < pr.length; i++) out[i] = pr[i] >= threshold ? classes[1] : classes[0];
+    return out;
+  };
+  const toJSON = (): LogisticModelJson => ({
+    model: 'LogisticRegression',
+    version: 1,
+    kind: 'binary',
+    classes: [...classes],
+    coefficientNames: [...f.coefficientNames],
+    coefficients: [...coefficients],
+    intercept: [intercept],
+    standardErrors: f.standardErrors ? [...f.standardErrors] : null,
+    interceptStandardError: f.interceptStandardError,
+    pValues: f.pValues ? [...f.pValues] : null,
+    converged: f.converged,
+    iterations: f.iterations,
+    objective: f.objective,
+    gradientNorm: f.gradientNorm,
+    l2: f.l2,
+    fitIntercept: f.fitIntercept,
+  });
+  return Object.freeze({ kind: 'binary' as const, ...f, predictProba, predict, decisionFunction, toJSON });
+}
+
+/** Fields of a multinomial model (its JSON form without the tags). */
+type MultinomialFields = Omit<MultinomialLogisticModel, 'kind' | 'predictProba' | 'predict' | 'decisionFunction' | 'toJSON'>;
+
+function multinomialModel(f: MultinomialFields): MultinomialLogisticModel {
+  const { coefficients, intercept, classes } = f;
+  const k = classes.length;
+  const p = f.coefficientNames.length;
   const decisionFunction = (Xn: DesignMatrixInput): Float64Array => {
     const m = checkPredictInput(Xn, p, 'LogisticModel.decisionFunction');
     const out = new Float64Array(m.nRows * k);
@@ -771,22 +847,25 @@ function fitMultinomial(f: FitInput): MultinomialLogisticModel {
     }
     return out;
   };
-  return Object.freeze({
-    kind: 'multinomial' as const,
-    classes: Object.freeze([...classes]),
-    coefficientNames: M.columnNames,
-    coefficients,
-    intercept,
-    converged,
-    iterations,
-    objective: fval,
-    gradientNorm: gnorm,
-    l2,
-    fitIntercept,
-    predictProba,
-    predict,
-    decisionFunction,
+  const toJSON = (): LogisticModelJson => ({
+    model: 'LogisticRegression',
+    version: 1,
+    kind: 'multinomial',
+    classes: [...classes],
+    coefficientNames: [...f.coefficientNames],
+    coefficients: [...coefficients],
+    intercept: [...intercept],
+    standardErrors: null,
+    interceptStandardError: null,
+    pValues: null,
+    converged: f.converged,
+    iterations: f.iterations,
+    objective: f.objective,
+    gradientNorm: f.gradientNorm,
+    l2: f.l2,
+    fitIntercept: f.fitIntercept,
   });
+  return Object.freeze({ kind: 'multinomial' as const, ...f, predictProba, predict, decisionFunction, toJSON });
 }
 
 /**
@@ -806,4 +885,70 @@ function symmetrizeBlocks(H: Float64Array, k: number, q: number): void {
       }
     }
   }
+}
+
+/**
+ * Restores a logistic regression from {@link LogisticModelBase.toJSON} (after `JSON.parse`),
+ * exactly: same coefficients, same predictions.
+ *
+ * @throws {@link InvalidInputError} (paths under `json`) when the object is not a version-1
+ * logistic model or its arrays do not fit together.
+ *
+ * @example
+ * ```ts
+ * import { fitLogistic, logisticFromJSON } from 'clmkit/models';
+ * const model = fitLogistic([[1], [2], [3], [4]], [0, 1, 0, 1]);
+ * const back = logisticFromJSON(JSON.parse(JSON.stringify(model)));
+ * console.log(back.predictProba([[2.5]])[0] === model.predictProba([[2.5]])[0]); // true
+ * ```
+ */
+export function logisticFromJSON(json: unknown): LogisticModel {
+  const context = 'logisticFromJSON';
+  const fail = (path: string, message: string): never => {
+    throw new InvalidInputError(context, [{ path: `json${path}`, message }]);
+  };
+  if (typeof json !== 'object' || json === null) return fail('', `expected the object written by toJSON(), got ${show(json)}`);
+  const j = json as Partial<Record<keyof LogisticModelJson, unknown>>;
+  if (j.model !== 'LogisticRegression') fail('.model', `expected 'LogisticRegression', got ${show(j.model)}`);
+  if (j.version !== 1) fail('.version', `expected 1, got ${show(j.version)}`);
+  if (j.kind !== 'binary' && j.kind !== 'multinomial') return fail('.kind', `expected 'binary' or 'multinomial', got ${show(j.kind)}`);
+  const nums = (v: unknown, path: string, len?: number): Float64Array => {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) return fail(path, 'expected an array of finite numbers');
+    if (len !== undefined && v.length !== len) fail(path, `expected ${len} numbers, got ${v.length}`);
+    return Float64Array.from(v as number[]);
+  };
+  const num = (v: unknown, path: string): number => (typeof v === 'number' ? v : fail(path, `expected a number, got ${show(v)}`));
+  const bool = (v: unknown, path: string): boolean => (typeof v === 'boolean' ? v : fail(path, `expected a boolean, got ${show(v)}`));
+  if (!Array.isArray(j.coefficientNames) || !j.coefficientNames.every((x) => typeof x === 'string')) fail('.coefficientNames', 'expected an array of strings');
+  const coefficientNames = Object.freeze([...(j.coefficientNames as string[])]);
+  if (!Array.isArray(j.classes) || !j.classes.every((c) => ['number', 'string', 'boolean'].includes(typeof c))) fail('.classes', 'expected an array of labels');
+  const classes = Object.freeze([...(j.classes as ClassLabel[])]);
+  const p = coefficientNames.length;
+  const common = {
+    classes,
+    coefficientNames,
+    converged: bool(j.converged, '.converged'),
+    iterations: num(j.iterations, '.iterations'),
+    objective: num(j.objective, '.objective'),
+    gradientNorm: num(j.gradientNorm, '.gradientNorm'),
+    l2: num(j.l2, '.l2'),
+    fitIntercept: bool(j.fitIntercept, '.fitIntercept'),
+  };
+  if (j.kind === 'binary') {
+    if (classes.length !== 2) fail('.classes', `expected 2 classes for a binary model, got ${classes.length}`);
+    const se = j.standardErrors === null ? null : nums(j.standardErrors, '.standardErrors', p);
+    const pv = j.pValues === null ? null : nums(j.pValues, '.pValues', p);
+    const ise = j.interceptStandardError;
+    return binaryModel({
+      ...common,
+      coefficients: nums(j.coefficients, '.coefficients', p),
+      intercept: nums(j.intercept, '.intercept', 1)[0],
+      standardErrors: se,
+      interceptStandardError: ise === null ? null : num(ise, '.interceptStandardError'),
+      pValues: pv,
+    });
+  }
+  const k = classes.length;
+  if (k < 3) fail('.classes', `expected at least 3 classes for a multinomial model, got ${k}`);
+  return multinomialModel({ ...common, coefficients: nums(j.coefficients, '.coefficients', k * p), intercept: nums(j.intercept, '.intercept', k) });
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotEnoughDataError } from '../../../src/errors.js';
 import { createRandom } from '../../../src/math/random.js';
 import { logLoss, rocAuc } from '../../../src/metrics/classification.js';
-import { fitLogistic, type BinaryLogisticModel, type MultinomialLogisticModel } from '../../../src/models/classify/logistic.js';
+import { fitLogistic, logisticFromJSON, type BinaryLogisticModel, type MultinomialLogisticModel } from '../../../src/models/classify/logistic.js';
 import { toMatrix } from '../../../src/models/prep/matrix.js';
 import { loadTelco, TELCO_FIXTURE, TELCO_MISSING } from '../../helpers/telco.js';
 
@@ -204,6 +204,25 @@ describe('recovery and invariants', () => {
     expect(m.converged).toBe(false);
     expect(m.iterations).toBeLessThanOrEqual(20);
     expect(Number.isFinite(m.coefficients[0])).toBe(true);
+  });
+
+  it('toJSON / logisticFromJSON restore binary and multinomial models exactly', () => {
+    const u = SF.unpenalised;
+    const b = fitLogistic(u.X, u.y, { l2: 0 });
+    const b2 = logisticFromJSON(JSON.parse(JSON.stringify(b)));
+    expect(b2).toMatchObject({ kind: 'binary', converged: b.converged, iterations: b.iterations, l2: 0 });
+    expect(b2.coefficients).toEqual(b.coefficients);
+    expect((b2 as BinaryLogisticModel).standardErrors).toEqual((b as BinaryLogisticModel).standardErrors);
+    expect(b2.predictProba(u.X)).toEqual(b.predictProba(u.X));
+    const mm = SF.multinomial;
+    const m = fitLogistic(mm.X, mm.y);
+    const m2 = logisticFromJSON(JSON.parse(JSON.stringify(m)));
+    expect(m2.kind).toBe('multinomial');
+    expect(m2.predictProba(mm.X)).toEqual(m.predictProba(mm.X));
+    expect(m2.predict(mm.X)).toEqual(m.predict(mm.X));
+    expect(() => logisticFromJSON({ ...b.toJSON(), version: 2 })).toThrow(/json.version/);
+    expect(() => logisticFromJSON({ ...b.toJSON(), coefficients: [1] })).toThrow(/json.coefficients/);
+    expect(() => logisticFromJSON(null)).toThrow(InvalidInputError);
   });
 
   it('typed errors', () => {
