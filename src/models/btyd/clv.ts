@@ -49,7 +49,7 @@ import {
   type BetaGeoBetaBinomInput,
   type BetaGeoBetaBinomModel,
 } from './betaGeoBetaBinom.js';
-import { compressRfm, readRfm, type CustomerRfm, type RfmInput, type TransactionModel } from './common.js';
+import { compressRfm, readRfm, type CustomerRfm, type BtydInput, type TransactionModel } from './common.js';
 import type { CustomerSpend, GammaGammaModel, SpendInput } from './gammaGamma.js';
 
 /** A unit of time for the CLV horizon, the discount rate and the data. */
@@ -90,7 +90,7 @@ export type ClvCustomer = CustomerRfm & CustomerSpend;
 export type ClvDiscreteCustomer = BetaGeoBetaBinomCustomer & CustomerSpend;
 
 /** Customers for a continuous-time transaction model: a `CustomerSummary` or columns with frequency, recency, T and monetaryValue. */
-export type ClvCustomers = RfmInput & SpendInput;
+export type ClvCustomers = BtydInput & SpendInput;
 
 /** Customers for a BG/BB model: columns with frequency, recency, n and monetaryValue. */
 export type ClvDiscreteCustomers = BetaGeoBetaBinomColumns & { readonly monetaryValue: SpendInput['monetaryValue'] };
@@ -264,7 +264,7 @@ export function customerLifetimeValue(
         const d = readBetaGeoBetaBinom(input as BetaGeoBetaBinomInput, context);
         return { frequency: d.frequency, recency: d.recency, T: d.n, weights: d.weights };
       })()
-    : readRfm(input as RfmInput, context);
+    : readRfm(input as BtydInput, context);
   if (rows.frequency.length !== n) {
     throw new InvalidInputError(context, [
       { path: 'customers', message: `the spend model read ${n} rows and the transaction model ${rows.frequency.length}: pass one set of customers` },
