@@ -269,6 +269,9 @@ export function familyFormulas(m: 0 | 1, params: BetaGeoParams): FamilyFormulas 
     if (t === 0) return 0;
     // (a − 1) → 0: the bracket is 0/0; average at a = 1 ± 1e-6 (it is smooth in a).
     if (Math.abs(a - 1) < 1e-6) return 0.5 * (bracket(1 - 1e-6, t, x, T) + bracket(1 + 1e-6, t, x, T));
+    // c = a+b+x−1+m a non-positive integer (possible only for x = 0, a + b ≤ 1): 2F1's pole; by continuity.
+    const c = a + b + x - 1 + m;
+    if (c <= 0 && c === Math.floor(c)) return 0.5 * (bracket(a - 1e-7, t, x, T) + bracket(a + 1e-7, t, x, T));
     return bracket(a, t, x, T);
   };
   const combine = (e: number, x: number, tx: number, T: number): number => {

@@ -190,9 +190,13 @@ describe('BG/NBD at fixed parameters (R BTYD values)', () => {
   it('a customer with x = 0 and T = 0 is a new customer: conditional = unconditional expectation', () => {
     for (const t of [1, 10, 100]) expect(m.conditionalExpectedPurchases(t, { frequency: 0, recency: 0, T: 0 })).toBeCloseTo(m.expectedPurchases(t), 12);
   });
-  it('a = 1 (the (a − 1) singularity) is handled by continuity', () => {
+  it('a = 1 (the (a − 1) singularity) and a + b = 1 (a pole of 2F1) are handled by continuity', () => {
     const at = (a: number): number => betaGeoModel({ r: 0.5, alpha: 5, a, b: 2 }).conditionalExpectedPurchases(20, { frequency: 3, recency: 15, T: 30 });
     expect(at(1)).toBeCloseTo((at(1 - 1e-4) + at(1 + 1e-4)) / 2, 7);
+    // a + b = 1 exactly: E[X(t)]'s 2F1 has c = a + b − 1 = 0, a pole; continuity again.
+    const e = (d: number): number => betaGeoModel({ r: 0.5, alpha: 3, a: 0.25, b: 0.75 + d }).expectedPurchases(10);
+    expect(Number.isFinite(e(0))).toBe(true);
+    expect(e(0)).toBeCloseTo((e(-1e-4) + e(1e-4)) / 2, 6);
   });
 });
 
