@@ -270,7 +270,7 @@ function pmf(P: BetaGeoBetaBinomParams, count: number, periods: number): number 
 // ------------------------------------------------------------------------------------ input
 
 /** Validated BG/BB columns. @internal */
-export interface BgbbData {
+export interface BetaGeoBetaBinomData {
   readonly frequency: Float64Array;
   readonly recency: Float64Array;
   readonly n: Float64Array;
@@ -310,12 +310,12 @@ function readColumn(v: unknown, name: string, context: string): ArrayLike<unknow
  *
  * @internal
  */
-export function readBetaGeoBetaBinom(input: BetaGeoBetaBinomInput, context: string): BgbbData {
+export function readBetaGeoBetaBinom(input: BetaGeoBetaBinomInput, context: string): BetaGeoBetaBinomData {
   return readBgbb(input, context);
 }
 
 /** Read and validate BG/BB records or columns; every bad row is reported. */
-function readBgbb(input: BetaGeoBetaBinomInput, context: string): BgbbData {
+function readBgbb(input: BetaGeoBetaBinomInput, context: string): BetaGeoBetaBinomData {
   const raw: unknown = input;
   if (raw === null || typeof raw !== 'object') {
     throw new InvalidInputError(context, [{ path: 'data', message: `expected records or columns { frequency, recency, n }, got ${show(input)}` }]);
