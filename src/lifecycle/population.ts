@@ -175,6 +175,10 @@ export interface CustomerLog {
   readonly order: Int32Array;
   /** `order[start[c] .. start[c + 1])` are customer c's rows. */
   readonly start: Int32Array;
+  /** Timestamps in `order` (each customer's contiguous, so folds read memory in sequence). */
+  readonly ms: Float64Array;
+  /** Amounts in `order`, or null when the log has none. */
+  readonly amount: Float64Array | null;
   /** Customer ids (parsed keys, then extra known customers). */
   readonly keys: readonly string[];
   /** Customers sorted as `summarize` sorts them. */
@@ -195,33 +199,52 @@ export function groupLog(transactions: TransactionInput, fields: FieldNames | un
   const fill = start.slice(0, C);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[fill[customer[i]]++] = i;
-  // Counting sort is stable, so a time-ordered log is already sorted within each customer.
+  // Gather each customer's timestamps and amounts contiguously (the only random reads), then sort
+  // within customers where needed. Counting sort is stable, so a time-ordered log is sorted already.
+  const gms = new Float64Array(n);
+  for (let j = 0; j < n; j++) gms[j] = ms[order[j]];
+  const am = parsed.amount;
+  const gam = am === null ? null : new Float64Array(n);
+  if (gam !== null) for (let j = 0; j < n; j++) gam[j] = am![order[j]];
   for (let c = 0; c < C; c++) {
     const a = start[c];
     const b = start[c + 1];
     let sortedAlready = true;
     for (let j = a + 1; j < b; j++) {
-      if (ms[order[j]] < ms[order[j - 1]]) {
+      if (gms[j] < gms[j - 1]) {
         sortedAlready = false;
         break;
       }
     }
     if (sortedAlready) continue;
+    // Sort the slice by (time, input row): equal instants keep the input order.
     if (b - a <= 32) {
       for (let j = a + 1; j < b; j++) {
         const r = order[j];
-        const t = ms[r];
+        const t = gms[j];
+        const v = gam === null ? 0 : gam[j];
         let k = j - 1;
-        while (k >= a && (ms[order[k]] > t || (ms[order[k]] === t && order[k] > r))) {
+        while (k >= a && (gms[k] > t || (gms[k] === t && order[k] > r))) {
           order[k + 1] = order[k];
+          gms[k + 1] = gms[k];
+          if (gam !== null) gam[k + 1] = gam[k];
           k--;
         }
         order[k + 1] = r;
+        gms[k + 1] = t;
+        if (gam !== null) gam[k + 1] = v;
       }
     } else {
-      const slice = Array.from(order.subarray(a, b));
-      slice.sort((x, y) => ms[x] - ms[y] || x - y);
-      order.set(slice, a);
+      const perm = Array.from({ length: b - a }, (_, k) => a + k);
+      perm.sort((x, y) => gms[x] - gms[y] || order[x] - order[y]);
+      const o2 = perm.map((j) => order[j]);
+      const t2 = perm.map((j) => gms[j]);
+      const a2 = gam === null ? null : perm.map((j) => gam[j]);
+      for (let k = 0; k < perm.length; k++) {
+        order[a + k] = o2[k];
+        gms[a + k] = t2[k];
+        if (a2 !== null) gam![a + k] = a2[k];
+      }
     }
   }
   const keys = [...parsed.customerKeys];
@@ -238,7 +261,7 @@ export function groupLog(transactions: TransactionInput, fields: FieldNames | un
   }
   const sorted = Array.from({ length: keys.length }, (_, i) => i);
   sortCustomers(sorted, keys, numeric);
-  return { parsed, order, start, keys, sorted, withRows: C };
+  return { parsed, order, start, ms: gms, amount: gam, keys, sorted, withRows: C };
 }
 
 /** Per-customer purchase facts at a moving instant, folded from time-ordered rows. @internal */
@@ -273,11 +296,10 @@ class FactWalker {
 
   /** Folds this customer's purchases up to and including `t` (same arithmetic as Core.purchase). */
   advanceTo(t: number): void {
-    const { order } = this.log;
-    const { ms, amount } = this.log.parsed;
+    const { ms, amount } = this.log;
     while (this.j < this.end) {
-      const r = order[this.j];
-      const at = ms[r];
+      const j = this.j;
+      const at = ms[j];
       if (at > t) break;
       if (this.purchases === 0) {
         this.first = at;
@@ -288,7 +310,7 @@ class FactWalker {
         if (Math.floor(at / MS_PER_DAY) !== Math.floor(last / MS_PER_DAY)) this.purchases++;
       }
       this.last = at;
-      if (amount !== null) this.spend += amount[r];
+      if (amount !== null) this.spend += amount[j];
       this.j++;
     }
   }
@@ -401,8 +423,7 @@ export function snapshotStages(
   }
   // Guards make stages depend on the path: fold each customer's events, once per snapshot
   // (each snapshot has its own reference), then visit customer by customer.
-  const { order, start } = log;
-  const { ms, amount } = log.parsed;
+  const { start, ms, amount } = log;
   const e = new EventBuffer();
   const stageKC = new Int16Array(P * C).fill(-1);
   for (let k = 0; k < P; k++) {
@@ -412,11 +433,10 @@ export function snapshotStages(
       const m = freshMut(log.keys[c], cfg.initialStage);
       if (c < log.withRows) {
         for (let j = start[c]; j < start[c + 1]; j++) {
-          const r = order[j];
-          if (ms[r] > t) break;
+          if (ms[j] > t) break;
           e.type = PURCHASE;
-          e.at = ms[r];
-          e.amount = amount === null ? 0 : amount[r];
+          e.at = ms[j];
+          e.amount = amount === null ? 0 : amount[j];
           core.apply(m, e, null, 'lifecycle');
         }
       }

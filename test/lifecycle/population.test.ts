@@ -76,6 +76,20 @@ describe('lifecycle.classify', () => {
     expect(aligned.stage[aligned.customerId.indexOf('loyal')]).toBe('atRisk');
   });
 
+  it('sorts each customer’s rows by time whatever the input order (short and long histories)', () => {
+    for (const n of [5, 40]) {
+      const rows: TransactionRecord[] = Array.from({ length: n }, (_, i) => ({ customerId: 'x', timestamp: day(3 * i), amount: i }));
+      const shuffled = [...rows].reverse();
+      shuffled.push({ customerId: 'y', timestamp: day(1), amount: 1 });
+      const lc = createLifecycle().calibrate(rows, { asOf: day(3 * n) });
+      const a = lc.stageCounts(shuffled, { every: 'week', from: day(0), to: day(3 * n + 40) });
+      const b = lc.stageCounts([...rows, { customerId: 'y', timestamp: day(1), amount: 1 }], { every: 'week', from: day(0), to: day(3 * n + 40) });
+      expect(a).toEqual(b);
+      const c = createLifecycle().classify(shuffled, { asOf: day(3 * n) });
+      expect(c.stage).toEqual(createLifecycle().classify([...rows, shuffled[n]], { asOf: day(3 * n) }).stage);
+    }
+  });
+
   it('rejects bad input with typed errors', () => {
     const s = summarize(LOG, { observationEnd: new Date(day(200)) });
     expect(() => fixed.classify(s, { asOf: day(100) })).toThrow(InvalidInputError);
