@@ -39,6 +39,7 @@ import { parseOptions, show } from '../../validate.js';
 import {
   argmaxRows,
   buildTree,
+  decisionTreeFromJSON,
   checkCriterion,
   columnMajor,
   classIndex,
@@ -54,6 +55,7 @@ import {
   rowsOnly,
   toDense,
   type ClassificationTreeModel,
+  type DecisionTreeJson,
   type MaxFeatures,
   type RegressionTreeModel,
   type TreeCriterion,
@@ -150,6 +152,8 @@ export interface RandomForestModel {
   predict(X: TreeInput): ClassLabel[] | Float64Array;
   /** How much a score drops when each column is shuffled (on the data given, e.g. a test set). */
   permutationImportance(X: TreeInput, y: ArrayLike<ClassLabel>, options?: PermutationImportanceOptions): PermutationImportance;
+  /** The JSON form; {@link randomForestFromJSON} restores the model exactly. */
+  toJSON(): RandomForestJson;
 }
 
 const forestSchema = z.strictObject({
@@ -300,6 +304,38 @@ export function fitRandomForest(X: TreeInput, y: ArrayLike<ClassLabel>, options?
     }
   }
 
+  return assembleForest({
+    task,
+    classes: data.classes,
+    featureNames: names,
+    trees,
+    maxFeatures,
+    featureImportances,
+    oobScore,
+    oobAuc,
+    oobPrediction,
+  });
+}
+
+/** The parts a forest model is made of (from a fit or from JSON). */
+interface ForestParts {
+  readonly task: TreeTask;
+  readonly classes: readonly ClassLabel[];
+  readonly featureNames: readonly string[];
+  readonly trees: readonly (ClassificationTreeModel | RegressionTreeModel)[];
+  readonly maxFeatures: number;
+  readonly featureImportances: Float64Array;
+  readonly oobScore: number;
+  readonly oobAuc: number;
+  readonly oobPrediction: Float64Array;
+}
+
+function assembleForest(parts: ForestParts): RandomForestModel {
+  const { task, trees, featureNames: names, maxFeatures, featureImportances, oobScore, oobAuc, oobPrediction } = parts;
+  const classification = task === 'classification';
+  const d = names.length;
+  const K = classification ? parts.classes.length : 1;
+  const data = { classes: parts.classes };
   const average = (Xin: TreeInput, ctx: string): { out: Float64Array; rows: number } => {
     const Xn = toDense(Xin, ctx, 'X', d);
     const out = new Float64Array(Xn.n * K);
@@ -392,12 +428,25 @@ export function fitRandomForest(X: TreeInput, y: ArrayLike<ClassLabel>, options?
     return Object.freeze({ baseline, mean, std, drops });
   };
 
+  const toJSON = (): RandomForestJson => ({
+    model: 'RandomForest',
+    version: 1,
+    task,
+    classes: [...parts.classes],
+    featureNames: [...names],
+    maxFeatures,
+    featureImportances: Array.from(featureImportances),
+    oobScore: Number.isNaN(oobScore) ? null : oobScore,
+    oobAuc: Number.isNaN(oobAuc) ? null : oobAuc,
+    oobPrediction: Array.from(oobPrediction, (v) => (Number.isNaN(v) ? null : v)),
+    trees: trees.map((t) => t.toJSON()),
+  });
   return Object.freeze({
     task,
-    classes: data.classes,
+    classes: parts.classes,
     featureNames: names,
     nFeatures: d,
-    trees: Object.freeze(trees),
+    trees: Object.freeze([...trees]),
     maxFeatures,
     featureImportances,
     oobScore,
@@ -407,5 +456,86 @@ export function fitRandomForest(X: TreeInput, y: ArrayLike<ClassLabel>, options?
     predictProbaOf,
     predict,
     permutationImportance,
+    toJSON,
+  });
+}
+
+/** The JSON form of a fitted forest (format version 1): its trees in {@link DecisionTreeJson} form; `NaN` as `null`. */
+export interface RandomForestJson {
+  readonly model: 'RandomForest';
+  readonly version: 1;
+  readonly task: TreeTask;
+  readonly classes: readonly ClassLabel[];
+  readonly featureNames: readonly string[];
+  readonly maxFeatures: number;
+  readonly featureImportances: readonly number[];
+  readonly oobScore: number | null;
+  readonly oobAuc: number | null;
+  readonly oobPrediction: readonly (number | null)[];
+  readonly trees: readonly DecisionTreeJson[];
+}
+
+/**
+ * Restores a forest from {@link RandomForestModel.toJSON} (after `JSON.parse`), exactly.
+ *
+ * @throws {@link InvalidInputError} (paths under `json`) when the object is not a version-1 forest
+ * or one of its trees is malformed.
+ *
+ * @example
+ * ```ts
+ * import { fitRandomForest, randomForestFromJSON } from 'clmkit/models';
+ * const X = [[1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [6, 1]];
+ * const forest = fitRandomForest(X, [0, 0, 0, 1, 1, 1], { trees: 5, seed: 1 });
+ * const back = randomForestFromJSON(JSON.parse(JSON.stringify(forest)));
+ * console.log(back.predict([[1.5, 0], [5.5, 1]]), back.trees.length); // [ 0, 1 ] 5
+ * ```
+ */
+export function randomForestFromJSON(json: unknown): RandomForestModel {
+  const context = 'randomForestFromJSON';
+  const fail = (path: string, message: string): never => {
+    throw new InvalidInputError(context, [{ path: `json${path}`, message }]);
+  };
+  if (typeof json !== 'object' || json === null) return fail('', `expected the object written by toJSON(), got ${show(json)}`);
+  const j = json as Partial<Record<keyof RandomForestJson, unknown>>;
+  if (j.model !== 'RandomForest') fail('.model', `expected 'RandomForest', got ${show(j.model)}`);
+  if (j.version !== 1) fail('.version', `expected 1, got ${show(j.version)}`);
+  if (!Array.isArray(j.trees) || j.trees.length === 0) return fail('.trees', 'expected a non-empty array of trees');
+  const trees = (j.trees as unknown[]).map((t, i) => {
+    try {
+      return decisionTreeFromJSON(t);
+    } catch (err) {
+      if (err instanceof InvalidInputError) {
+        throw new InvalidInputError(context, err.issues.map((is) => ({ ...is, path: is.path.replace(/^json/, `json.trees[${i}]`) })));
+      }
+      throw err;
+    }
+  });
+  const first = trees[0];
+  const task = first.task;
+  if (j.task !== task) fail('.task', `expected the trees' task '${task}', got ${show(j.task)}`);
+  const d = first.nFeatures;
+  const classes = task === 'classification' ? (first).classes : [];
+  trees.forEach((t, i) => {
+    if (t.task !== task || t.nFeatures !== d) fail(`.trees[${i}]`, 'every tree must have the same task and columns');
+  });
+  const nums = (v: unknown, path: string, length: number): Float64Array => {
+    if (!Array.isArray(v) || v.length !== length) return fail(path, `expected ${length} numbers`);
+    return Float64Array.from(v as unknown[], (x, i) => (x === null ? NaN : typeof x === 'number' ? x : fail(`${path}[${i}]`, `expected a number, got ${show(x)}`)));
+  };
+  const K = task === 'classification' ? classes.length : 1;
+  const oobRaw = j.oobPrediction;
+  const nOob = Array.isArray(oobRaw) ? oobRaw.length : -1;
+  if (nOob < 0 || nOob % K !== 0) fail('.oobPrediction', `expected a multiple of ${K} numbers`);
+  const num = (v: unknown, path: string): number => (v === null ? NaN : typeof v === 'number' ? v : fail(path, `expected a number or null, got ${show(v)}`));
+  return assembleForest({
+    task,
+    classes,
+    featureNames: first.featureNames,
+    trees,
+    maxFeatures: typeof j.maxFeatures === 'number' ? j.maxFeatures : fail('.maxFeatures', 'expected a number'),
+    featureImportances: nums(j.featureImportances, '.featureImportances', d),
+    oobScore: num(j.oobScore, '.oobScore'),
+    oobAuc: num(j.oobAuc, '.oobAuc'),
+    oobPrediction: nums(oobRaw, '.oobPrediction', nOob),
   });
 }

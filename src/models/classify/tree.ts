@@ -234,6 +234,32 @@ export interface DecisionTreeModel {
   apply(X: TreeInput): Int32Array;
   /** The split rules as indented text, in scikit-learn's `export_text` layout. */
   toText(options?: TreeTextOptions): string;
+  /** The JSON form; {@link decisionTreeFromJSON} restores the model exactly. */
+  toJSON(): DecisionTreeJson;
+}
+
+/** The JSON form of a fitted tree (format version 1). A leaf's threshold is `null`. */
+export interface DecisionTreeJson {
+  readonly model: 'DecisionTree';
+  readonly version: 1;
+  readonly task: TreeTask;
+  readonly criterion: TreeCriterion;
+  readonly featureNames: readonly string[];
+  /** Class labels (classification), `[]` for regression. */
+  readonly classes: readonly ClassLabel[];
+  readonly depth: number;
+  readonly leafCount: number;
+  readonly featureImportances: readonly number[];
+  readonly nodes: {
+    readonly feature: readonly number[];
+    readonly threshold: readonly (number | null)[];
+    readonly left: readonly number[];
+    readonly right: readonly number[];
+    readonly impurity: readonly number[];
+    readonly samples: readonly number[];
+    readonly weightedSamples: readonly number[];
+    readonly value: readonly number[];
+  };
 }
 
 /** A fitted classification tree ({@link fitDecisionTree} with `task: 'classification'`). */
@@ -1254,11 +1280,12 @@ export function makeTreeModel(
   criterion: TreeCriterion,
   featureNames: readonly string[],
   classes: readonly ClassLabel[],
+  importances?: Float64Array,
 ): ClassificationTreeModel | RegressionTreeModel {
   const { nodes } = built;
   const d = featureNames.length;
   const K = built.outputs;
-  const featureImportances = normalizeImportances(built.rawImportances);
+  const featureImportances = importances ?? normalizeImportances(built.rawImportances);
   const apply = (Xin: TreeInput): Int32Array => {
     const Xd = toDense(Xin, 'apply', 'X', d);
     const out = new Int32Array(Xd.n);
@@ -1266,7 +1293,28 @@ export function makeTreeModel(
     return out;
   };
   const toText = (opts?: TreeTextOptions): string => treeToText(nodes, featureNames, task, classes, K, opts);
-  const base = { criterion, nFeatures: d, featureNames, nodes, depth: built.depth, leafCount: built.leafCount, featureImportances, apply, toText };
+  const toJSON = (): DecisionTreeJson => ({
+    model: 'DecisionTree',
+    version: 1,
+    task,
+    criterion,
+    featureNames: [...featureNames],
+    classes: [...classes],
+    depth: built.depth,
+    leafCount: built.leafCount,
+    featureImportances: Array.from(featureImportances),
+    nodes: {
+      feature: Array.from(nodes.feature),
+      threshold: Array.from(nodes.threshold, (t) => (Number.isNaN(t) ? null : t)),
+      left: Array.from(nodes.left),
+      right: Array.from(nodes.right),
+      impurity: Array.from(nodes.impurity),
+      samples: Array.from(nodes.samples),
+      weightedSamples: Array.from(nodes.weightedSamples),
+      value: Array.from(nodes.value),
+    },
+  });
+  const base = { criterion, nFeatures: d, featureNames, nodes, depth: built.depth, leafCount: built.leafCount, featureImportances, apply, toText, toJSON };
   if (task === 'regression') {
     const model: RegressionTreeModel = {
       ...base,
@@ -1304,6 +1352,105 @@ export function makeTreeModel(
     },
   };
   return Object.freeze(model);
+}
+
+/**
+ * Restores a tree from {@link DecisionTreeModel.toJSON} (after `JSON.parse`), exactly.
+ *
+ * @throws {@link InvalidInputError} (paths under `json`) when the object is not a version-1 tree:
+ * wrong kind, inconsistent array lengths, or child links that do not form a pre-order tree.
+ *
+ * @example
+ * ```ts
+ * import { decisionTreeFromJSON, fitDecisionTree } from 'clmkit/models';
+ * const tree = fitDecisionTree([[1], [2], [3], [4]], ['a', 'a', 'b', 'b']);
+ * const back = decisionTreeFromJSON(JSON.parse(JSON.stringify(tree)));
+ * console.log(back.predict([[1.2], [3.9]]), back.toText() === tree.toText()); // [ 'a', 'b' ] true
+ * ```
+ */
+export function decisionTreeFromJSON(json: unknown): ClassificationTreeModel | RegressionTreeModel {
+  const context = 'decisionTreeFromJSON';
+  const fail = (path: string, message: string): never => {
+    throw new InvalidInputError(context, [{ path: `json${path}`, message }]);
+  };
+  if (typeof json !== 'object' || json === null) return fail('', `expected the object written by toJSON(), got ${show(json)}`);
+  const j = json as Partial<Record<keyof DecisionTreeJson, unknown>>;
+  if (j.model !== 'DecisionTree') fail('.model', `expected 'DecisionTree', got ${show(j.model)}`);
+  if (j.version !== 1) fail('.version', `expected 1, got ${show(j.version)}`);
+  const task = j.task;
+  if (task !== 'classification' && task !== 'regression') return fail('.task', `expected 'classification' or 'regression', got ${show(task)}`);
+  const criterion = checkCriterion(task, j.criterion as TreeCriterion | undefined, context);
+  const strings = (v: unknown, path: string): string[] => {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return fail(path, 'expected an array of strings');
+    return v;
+  };
+  const featureNames = Object.freeze(strings(j.featureNames, '.featureNames'));
+  const d = featureNames.length;
+  if (d === 0) fail('.featureNames', 'expected at least one name');
+  const classesRaw: unknown = j.classes;
+  if (!Array.isArray(classesRaw) || !classesRaw.every((c) => ['number', 'string', 'boolean'].includes(typeof c))) {
+    return fail('.classes', 'expected an array of labels');
+  }
+  const classes = Object.freeze([...(classesRaw as ClassLabel[])]);
+  const K = task === 'classification' ? classes.length : 1;
+  if (K < 1) fail('.classes', 'expected at least one class');
+  const nodesRaw = j.nodes;
+  if (typeof nodesRaw !== 'object' || nodesRaw === null) return fail('.nodes', 'expected an object of node arrays');
+  const nr = nodesRaw as Record<string, unknown>;
+  const nums = (key: string, allowNull = false): (number | null)[] => {
+    const v = nr[key];
+    if (!Array.isArray(v)) return fail(`.nodes.${key}`, 'expected an array of numbers');
+    const arr = v as unknown[];
+    for (let i = 0; i < arr.length; i++) {
+      const x = arr[i];
+      if (!(typeof x === 'number' || (allowNull && x === null))) fail(`.nodes.${key}[${i}]`, `expected a number, got ${show(x)}`);
+    }
+    return arr as (number | null)[];
+  };
+  const numsOnly = (key: string): number[] => nums(key) as number[];
+  const feature = numsOnly('feature');
+  const count = feature.length;
+  if (count === 0) fail('.nodes.feature', 'expected at least one node');
+  const threshold = nums('threshold', true);
+  const left = numsOnly('left');
+  const right = numsOnly('right');
+  const impurity = numsOnly('impurity');
+  const samples = numsOnly('samples');
+  const weighted = numsOnly('weightedSamples');
+  const value = numsOnly('value');
+  for (const [key, arr] of [['threshold', threshold], ['left', left], ['right', right], ['impurity', impurity], ['samples', samples], ['weightedSamples', weighted]] as const) {
+    if (arr.length !== count) fail(`.nodes.${key}`, `expected ${count} entries (one per node), got ${arr.length}`);
+  }
+  if (value.length !== count * K) fail('.nodes.value', `expected ${count * K} entries (nodes × outputs), got ${value.length}`);
+  for (let i = 0; i < count; i++) {
+    const f = feature[i];
+    if (f === -1) {
+      if (left[i] !== -1 || right[i] !== -1) fail(`.nodes.left[${i}]`, 'a leaf (feature −1) must have children −1');
+    } else {
+      if (!Number.isInteger(f) || f < 0 || f >= d) fail(`.nodes.feature[${i}]`, `expected −1 or a column in [0, ${d - 1}], got ${f}`);
+      // Pre-order: children come after their parent, so prediction always terminates.
+      if (!Number.isInteger(left[i]) || left[i] <= i || left[i] >= count) fail(`.nodes.left[${i}]`, `expected a node id in (${i}, ${count}), got ${left[i]}`);
+      if (!Number.isInteger(right[i]) || right[i] <= i || right[i] >= count) fail(`.nodes.right[${i}]`, `expected a node id in (${i}, ${count}), got ${right[i]}`);
+      if (typeof threshold[i] !== 'number') fail(`.nodes.threshold[${i}]`, 'expected a number at a split');
+    }
+  }
+  const importancesRaw = j.featureImportances;
+  if (!Array.isArray(importancesRaw) || importancesRaw.length !== d || !importancesRaw.every((x) => typeof x === 'number')) {
+    fail('.featureImportances', `expected ${d} numbers`);
+  }
+  const nodes: TreeNodes = {
+    count,
+    feature: Int32Array.from(feature),
+    threshold: Float64Array.from(threshold, (t) => (t === null ? NaN : t)),
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    impurity: Float64Array.from(impurity),
+    samples: Int32Array.from(samples),
+    weightedSamples: Float64Array.from(weighted),
+    value: Float64Array.from(value),
+  };
+  const built: BuiltTree = { nodes, outputs: K, depth: Number(j.depth), leafCount: Number(j.leafCount), rawImportances: new Float64Array(d) };
+  return makeTreeModel(built, task, criterion, featureNames, task === 'classification' ? classes : [], Float64Array.from(importancesRaw as number[]));
 }
 
 /** Index of `label` in `classes` (default: the last). @internal */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/errors.js';
 import { createRandom } from '../../../src/math/random.js';
 import { rocAuc } from '../../../src/metrics/classification.js';
-import { fitRandomForest } from '../../../src/models/classify/forest.js';
+import { fitRandomForest, randomForestFromJSON } from '../../../src/models/classify/forest.js';
 import { fitDecisionTree } from '../../../src/models/classify/tree.js';
 import { loadTelco, TELCO_MISSING } from '../../helpers/telco.js';
 
@@ -142,6 +142,19 @@ describe('fitRandomForest: behaviour', () => {
     const pred = f.predict([[1, 1]]) as Float64Array;
     const mean = f.trees.reduce((s, t) => s + (t.predict([[1, 1]]) as Float64Array)[0], 0) / f.trees.length;
     expect(pred[0]).toBeCloseTo(mean, 12);
+  });
+
+  it('toJSON / randomForestFromJSON round-trip exactly; malformed trees are named', () => {
+    const f = fitRandomForest(X, y, { trees: 8, seed: 3 });
+    const back = randomForestFromJSON(JSON.parse(JSON.stringify(f)));
+    expect(Array.from(back.predictProba(test.X))).toEqual(Array.from(f.predictProba(test.X)));
+    expect(back.oobScore).toBe(f.oobScore);
+    expect(back.oobAuc).toBe(f.oobAuc);
+    expect(Array.from(back.featureImportances)).toEqual(Array.from(f.featureImportances));
+    expect(back.oobPrediction.map((v) => (Number.isNaN(v) ? -1 : v))).toEqual(f.oobPrediction.map((v) => (Number.isNaN(v) ? -1 : v)));
+    const json = JSON.parse(JSON.stringify(f)) as { trees: { nodes: { feature: number[] } }[] };
+    json.trees[2].nodes.feature[0] = 99;
+    expect((thrown(() => randomForestFromJSON(json)) as InvalidInputError).issues[0].path).toBe('json.trees[2].nodes.feature[0]');
   });
 
   it('typed errors', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/errors.js';
-import { fitDecisionTree, type ClassificationTreeModel, type DecisionTreeOptions, type RegressionTreeModel } from '../../../src/models/classify/tree.js';
+import { decisionTreeFromJSON, fitDecisionTree, type ClassificationTreeModel, type DecisionTreeOptions, type RegressionTreeModel } from '../../../src/models/classify/tree.js';
 
 interface SkFit {
   options: { criterion: 'gini' | 'entropy' | 'squared_error'; max_depth: number; min_samples_leaf?: number; min_samples_split?: number };
@@ -192,6 +192,28 @@ describe('fitDecisionTree: properties', () => {
     const tree = fitDecisionTree(X, y, { task: 'regression' });
     expect(Array.from(tree.predict(X))).toEqual(y);
     expect(tree.leafCount).toBe(667);
+  });
+});
+
+describe('toJSON / decisionTreeFromJSON', () => {
+  it('round-trips exactly (classification and regression) and rejects malformed trees', () => {
+    const c = F.cases[0];
+    const tree = fitDecisionTree(c.X, c.y, { maxDepth: 4, criterion: 'entropy' });
+    const back = decisionTreeFromJSON(JSON.parse(JSON.stringify(tree)));
+    expect(back.task).toBe('classification');
+    expect(Array.from(back.nodes.threshold)).toEqual(Array.from(tree.nodes.threshold));
+    expect(Array.from((back as ClassificationTreeModel).predictProba(c.XNew))).toEqual(Array.from(tree.predictProba(c.XNew)));
+    expect(Array.from(back.featureImportances)).toEqual(Array.from(tree.featureImportances));
+    expect(back.toText()).toBe(tree.toText());
+    const r = F.cases[2];
+    const reg = fitDecisionTree(r.X, r.y, { task: 'regression', maxDepth: 3 });
+    const regBack = decisionTreeFromJSON(JSON.parse(JSON.stringify(reg))) as RegressionTreeModel;
+    expect(Array.from(regBack.predict(r.XNew))).toEqual(Array.from(reg.predict(r.XNew)));
+    const json = JSON.parse(JSON.stringify(tree)) as { nodes: { left: number[] }; model: string };
+    json.nodes.left[0] = 0; // a cycle
+    expect((thrown(() => decisionTreeFromJSON(json)) as InvalidInputError).issues[0].path).toBe('json.nodes.left[0]');
+    expect((thrown(() => decisionTreeFromJSON({ ...json, model: 'x' })) as InvalidInputError).issues[0].path).toBe('json.model');
+    expect(thrown(() => decisionTreeFromJSON(null))).toBeInstanceOf(InvalidInputError);
   });
 });
 
