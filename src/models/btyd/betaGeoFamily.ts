@@ -356,12 +356,13 @@ export function makeModel<K extends string>(spec: FamilySpec<K>, params: BetaGeo
     const tt = checkTime(t, 't', ctx);
     if (isSingleCustomer(input)) return predictBatch(input, ctx, (x, tx, T) => f.conditional(tt, x, tx, T));
     // Columns: the 2F1 term depends on (x, T) only, which repeat far more than (x, t_x, T); memoise it.
-    const memo = new Map<number, Map<number, number>>();
+    // x is a validated non-negative integer: index the memo by it (a Map per x, keyed by T).
+    const memo: (Map<number, number> | undefined)[] = [];
     return predictBatch(input, ctx, (x, tx, T) => {
-      let byT = memo.get(x);
+      let byT = memo[x];
       if (byT === undefined) {
         byT = new Map();
-        memo.set(x, byT);
+        memo[x] = byT;
       }
       let e = byT.get(T);
       if (e === undefined) {
