@@ -65,6 +65,34 @@ export interface LinearRegressionModel {
   readonly fitIntercept: boolean;
   /** Predictions `X·β + intercept` for new rows (same columns as in fitting). */
   predict(X: DesignMatrixInput): Float64Array;
+  /** The JSON form; {@link linearRegressionFromJSON} restores the model exactly. */
+  toJSON(): LinearRegressionJson;
+}
+
+/** The JSON form of a fitted linear regression (format version 1; NaN intercept statistics as null). */
+export interface LinearRegressionJson {
+  /** Tag. */
+  readonly model: 'LinearRegression';
+  /** Format version. */
+  readonly version: 1;
+  /** Column names. */
+  readonly coefficientNames: string[];
+  /** The fields of {@link LinearRegressionModel}, arrays as plain arrays. */
+  readonly coefficients: number[];
+  readonly intercept: number;
+  readonly standardErrors: number[];
+  readonly interceptStandardError: number | null;
+  readonly tValues: number[];
+  readonly pValues: number[];
+  readonly interceptTValue: number | null;
+  readonly interceptPValue: number | null;
+  readonly rSquared: number;
+  readonly adjustedRSquared: number;
+  readonly residualStandardError: number;
+  readonly rss: number;
+  readonly dfResidual: number;
+  readonly nObservations: number;
+  readonly fitIntercept: boolean;
 }
 
 const optionsSchema = z.strictObject({
@@ -187,20 +215,7 @@ export function fitLinearRegression(X: DesignMatrixInput, y: ArrayLike<number>, 
   const o = fitIntercept ? 1 : 0;
   const coefficients = beta.slice(o);
   const intercept = fitIntercept ? beta[0] : 0;
-  const predict = (Xn: DesignMatrixInput): Float64Array => {
-    const m = toMatrix(Xn, 'LinearRegressionModel.predict');
-    if (m.nCols !== p) {
-      throw new InvalidInputError('LinearRegressionModel.predict', [{ path: 'X', message: `expected ${p} columns (as in fitting), got ${m.nCols}` }]);
-    }
-    const out = new Float64Array(m.nRows);
-    for (let i = 0; i < m.nRows; i++) {
-      let s = intercept;
-      for (let j = 0; j < p; j++) s += m.data[i * p + j] * coefficients[j];
-      out[i] = s;
-    }
-    return out;
-  };
-  return Object.freeze({
+  return linearModel({
     coefficients,
     coefficientNames: M.columnNames,
     intercept,
@@ -217,6 +232,101 @@ export function fitLinearRegression(X: DesignMatrixInput, y: ArrayLike<number>, 
     dfResidual: df,
     nObservations: n,
     fitIntercept,
-    predict,
+  });
+}
+
+type LinearFields = Omit<LinearRegressionModel, 'predict' | 'toJSON'>;
+
+function linearModel(f: LinearFields): LinearRegressionModel {
+  const { coefficients, intercept } = f;
+  const p = coefficients.length;
+  const predict = (Xn: DesignMatrixInput): Float64Array => {
+    const m = toMatrix(Xn, 'LinearRegressionModel.predict');
+    if (m.nCols !== p) {
+      throw new InvalidInputError('LinearRegressionModel.predict', [{ path: 'X', message: `expected ${p} columns (as in fitting), got ${m.nCols}` }]);
+    }
+    const out = new Float64Array(m.nRows);
+    for (let i = 0; i < m.nRows; i++) {
+      let s = intercept;
+      for (let j = 0; j < p; j++) s += m.data[i * p + j] * coefficients[j];
+      out[i] = s;
+    }
+    return out;
+  };
+  const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+  const toJSON = (): LinearRegressionJson => ({
+    model: 'LinearRegression',
+    version: 1,
+    coefficientNames: [...f.coefficientNames],
+    coefficients: [...coefficients],
+    intercept,
+    standardErrors: [...f.standardErrors],
+    interceptStandardError: orNull(f.interceptStandardError),
+    tValues: [...f.tValues],
+    pValues: [...f.pValues],
+    interceptTValue: orNull(f.interceptTValue),
+    interceptPValue: orNull(f.interceptPValue),
+    rSquared: f.rSquared,
+    adjustedRSquared: f.adjustedRSquared,
+    residualStandardError: f.residualStandardError,
+    rss: f.rss,
+    dfResidual: f.dfResidual,
+    nObservations: f.nObservations,
+    fitIntercept: f.fitIntercept,
+  });
+  return Object.freeze({ ...f, predict, toJSON });
+}
+
+/**
+ * Restores a linear regression from {@link LinearRegressionModel.toJSON} (after `JSON.parse`),
+ * exactly.
+ *
+ * @throws {@link InvalidInputError} (paths under `json`) when the object is not a version-1
+ * linear regression or its arrays do not fit together.
+ *
+ * @example
+ * ```ts
+ * import { fitLinearRegression, linearRegressionFromJSON } from 'clmkit/models';
+ * const m = fitLinearRegression([[1], [2], [3], [5]], [2.1, 3.9, 6.2, 9.8]);
+ * const back = linearRegressionFromJSON(JSON.parse(JSON.stringify(m)));
+ * console.log(back.predict([[4]])[0] === m.predict([[4]])[0], back.rSquared === m.rSquared); // true true
+ * ```
+ */
+export function linearRegressionFromJSON(json: unknown): LinearRegressionModel {
+  const context = 'linearRegressionFromJSON';
+  const fail = (path: string, message: string): never => {
+    throw new InvalidInputError(context, [{ path: `json${path}`, message }]);
+  };
+  if (typeof json !== 'object' || json === null) return fail('', `expected the object written by toJSON(), got ${show(json)}`);
+  const j = json as Partial<Record<keyof LinearRegressionJson, unknown>>;
+  if (j.model !== 'LinearRegression') fail('.model', `expected 'LinearRegression', got ${show(j.model)}`);
+  if (j.version !== 1) fail('.version', `expected 1, got ${show(j.version)}`);
+  if (!Array.isArray(j.coefficientNames) || !j.coefficientNames.every((x) => typeof x === 'string')) fail('.coefficientNames', 'expected an array of strings');
+  const names = Object.freeze([...(j.coefficientNames as string[])]);
+  const p = names.length;
+  const nums = (v: unknown, path: string): Float64Array => {
+    if (!Array.isArray(v) || v.length !== p || !v.every((x) => typeof x === 'number')) return fail(path, `expected ${p} numbers`);
+    return Float64Array.from(v as number[]);
+  };
+  const num = (v: unknown, path: string): number => (typeof v === 'number' ? v : fail(path, `expected a number, got ${show(v)}`));
+  const numOrNaN = (v: unknown, path: string): number => (v === null ? Number.NaN : num(v, path));
+  if (typeof j.fitIntercept !== 'boolean') fail('.fitIntercept', `expected a boolean, got ${show(j.fitIntercept)}`);
+  return linearModel({
+    coefficients: nums(j.coefficients, '.coefficients'),
+    coefficientNames: names,
+    intercept: num(j.intercept, '.intercept'),
+    standardErrors: nums(j.standardErrors, '.standardErrors'),
+    interceptStandardError: numOrNaN(j.interceptStandardError, '.interceptStandardError'),
+    tValues: nums(j.tValues, '.tValues'),
+    pValues: nums(j.pValues, '.pValues'),
+    interceptTValue: numOrNaN(j.interceptTValue, '.interceptTValue'),
+    interceptPValue: numOrNaN(j.interceptPValue, '.interceptPValue'),
+    rSquared: num(j.rSquared, '.rSquared'),
+    adjustedRSquared: num(j.adjustedRSquared, '.adjustedRSquared'),
+    residualStandardError: num(j.residualStandardError, '.residualStandardError'),
+    rss: num(j.rss, '.rss'),
+    dfResidual: num(j.dfResidual, '.dfResidual'),
+    nObservations: num(j.nObservations, '.nObservations'),
+    fitIntercept: j.fitIntercept as boolean,
   });
 }

@@ -5,7 +5,7 @@ import { InvalidInputError, NotEnoughDataError } from '../../../src/errors.js';
 import { createRandom } from '../../../src/math/random.js';
 import { oneHot } from '../../../src/models/prep/encode.js';
 import { hstack, matrixFromColumns } from '../../../src/models/prep/matrix.js';
-import { fitLinearRegression } from '../../../src/models/regress/linear.js';
+import { fitLinearRegression, linearRegressionFromJSON } from '../../../src/models/regress/linear.js';
 
 interface Closed {
   names: string[];
@@ -117,6 +117,21 @@ describe('recovery and invariants', () => {
       }),
       { seed: 13, numRuns: 60 },
     );
+  });
+});
+
+describe('toJSON / linearRegressionFromJSON', () => {
+  it('restores the model exactly, with and without an intercept', () => {
+    for (const fitIntercept of [true, false]) {
+      const m = fitLinearRegression(F.X, F.y, { fitIntercept });
+      const back = linearRegressionFromJSON(JSON.parse(JSON.stringify(m)));
+      expect(back.coefficients).toEqual(m.coefficients);
+      expect(back.pValues).toEqual(m.pValues);
+      expect(back.interceptStandardError).toEqual(m.interceptStandardError);
+      expect(back.predict(F.X)).toEqual(m.predict(F.X));
+      expect(back.rSquared).toBe(m.rSquared);
+    }
+    expect(() => linearRegressionFromJSON({ model: 'x' })).toThrow(/json.model/);
   });
 });
 
