@@ -205,6 +205,11 @@ function readSpend(input: SpendInput, context: string): SpendData {
     throw new InvalidInputError(context, [{ path: 'data', message: `expected columns { frequency, monetaryValue }, got ${show(raw)}` }]);
   }
   const o = raw as Record<string, unknown>;
+  if (o['hasMonetary'] === false) {
+    throw new InvalidInputError(context, [
+      { path: 'monetaryValue', message: 'the summary was made from transactions without amounts (hasMonetary is false); summarize a log with an amount field' },
+    ]);
+  }
   const frequency = numbers(o['frequency'], 'frequency', context, true) as Float64Array;
   const monetaryValue = numbers(o['monetaryValue'], 'monetaryValue', context, true) as Float64Array;
   const w = numbers(o['weights'], 'weights', context, false);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConvergenceError, InvalidInputError, NotEnoughDataError } from '../../../src/errors.js';
+import { summarize } from '../../../src/data/summarize.js';
 import { createRandom } from '../../../src/math/random.js';
 import {
   fitGammaGamma,
@@ -220,6 +221,14 @@ describe('errors and JSON', () => {
     expect(() => fitGammaGamma({ frequency: [1, 2], monetaryValue: [3, 4] }, { maxCorrelation: 2 })).toThrow(/maxCorrelation/);
     expect(() => fitGammaGamma({ frequency: [1, 2], monetaryValue: [3, 4] }, { bogus: 1 } as never)).toThrow(/bogus/);
     expect(() => fitGammaGamma({ frequency: [0, 0], monetaryValue: [0, 0] })).toThrow(NotEnoughDataError);
+    const noAmounts = summarize(
+      [
+        { customerId: 'a', timestamp: '2024-01-01' },
+        { customerId: 'a', timestamp: '2024-01-05' },
+      ],
+      { unit: 'week' },
+    );
+    expect(() => fitGammaGamma(noAmounts)).toThrow(/hasMonetary/);
     expect(() => modelAt([1, 2, 3]).expectedAverageSpend({ frequency: 2, monetaryValue: -1 })).toThrow(InvalidInputError);
     expect(() => simulateGammaGamma({ params: { p: 1, q: 2, v: 3 }, frequency: [1, 0.5] })).toThrow(/frequency/);
   });
