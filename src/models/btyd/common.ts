@@ -603,7 +603,7 @@ export function fitMaximumLikelihood(problem: MaximumLikelihoodProblem): Maximum
     throw new ConvergenceError(
       options.optimizer === 'nelder-mead'
         ? `${context}: Nelder–Mead reached its iteration limit without the simplex collapsing; best log-likelihood ${logLikelihood}. Try optimizer 'lbfgs' or more maxIterations`
-        : `${context}: did not converge (gradient norm ${b.gnorm.toExponential(2)} > tolerance ${tol}); best log-likelihood ${logLikelihood}. Try a penalizerCoef, other initialParams or a looser tolerance`,
+        : `${context}: did not converge (gradient norm ${b.gnorm.toExponential(2)} > tolerance ${tol}); best log-likelihood ${logLikelihood}.${boundaryNote(names, b.x)} Try a penalizerCoef, other initialParams or a looser tolerance`,
       paramsOf(b.x),
       iterations,
       b.gnorm,
@@ -617,6 +617,17 @@ export function fitMaximumLikelihood(problem: MaximumLikelihoodProblem): Maximum
     gradientNorm: b.gnorm,
     standardErrors: standardErrors(problem, b.x),
   };
+}
+
+/** A hint when parameters ran off towards 0 or ∞ (a boundary optimum the data do not pin down). */
+function boundaryNote(names: readonly string[], lp: Float64Array): string {
+  const big = names.filter((_, j) => lp[j] > 15);
+  const small = names.filter((_, j) => lp[j] < -15);
+  if (big.length === 0 && small.length === 0) return '';
+  const parts = [];
+  if (big.length > 0) parts.push(`${big.join(', ')} towards ∞`);
+  if (small.length > 0) parts.push(`${small.join(', ')} towards 0`);
+  return ` The parameters run off ${parts.join(' and ')}: the maximum is on the boundary, which these data do not pin down (too few customers or repeat buyers?).`;
 }
 
 /** SEs from the Hessian of the total penalised NLL in natural parameters. */

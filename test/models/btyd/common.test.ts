@@ -233,6 +233,7 @@ describe('fitMaximumLikelihood', () => {
     expect(err).toBeInstanceOf(ConvergenceError);
     expect(err.bestParams.p).toBeGreaterThan(1);
     expect(err.message).toMatch(/best log-likelihood/);
+    expect(err.message).toMatch(/p towards ∞/);
     expect(thrown(() => fitMaximumLikelihood({ ...exponentialProblem(), totalWeight: 0 }))).toBeInstanceOf(NotEnoughDataError);
     const nowhere = { ...exponentialProblem(), negLogLik: () => NaN };
     expect(thrown(() => fitMaximumLikelihood(nowhere))).toBeInstanceOf(ConvergenceError);
