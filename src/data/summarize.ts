@@ -209,7 +209,7 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
   // Pass 1: rows per customer, the smallest key, and (scheme keys) the key per row, NaN when the
   // row is not counted.
   const rowKey = inline ? null : new Float64Array(n);
-  const start = new Int32Array(C + 1);
+  const count = new Int32Array(C);
   let excluded = 0;
   let minKey = Infinity;
   for (let i = 0; i < n; i++) {
@@ -222,20 +222,39 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
         k = NaN;
       } else {
         if (k < minKey) minKey = k;
-        start[customer[i] + 1]++;
+        count[customer[i]]++;
       }
     }
     if (rowKey !== null) rowKey[i] = k;
   }
-  for (let c = 0; c < C; c++) start[c + 1] += start[c];
-  const used = start[C];
 
-  // Pass 2: scatter counted rows into one customer-contiguous array, stable (input order within
-  // a customer), of (instant, amount) pairs, or (key, instant, amount) triples for scheme keys:
-  // one cache line touched per row here, and pass 3 reads sequentially.
+  // Customers with at least one counted row, sorted by id; their rows will be laid out in this
+  // order, so that pass 3 reads and writes sequentially.
+  const present: number[] = [];
+  for (let c = 0; c < C; c++) if (count[c] > 0) present.push(c);
+  const keys = parsed.customerKeys;
+  sortCustomers(present, keys, parsed.numericIds);
+  const m = present.length;
+  if (o.rowOfCustomer !== undefined) {
+    o.rowOfCustomer.fill(-1);
+    for (let j = 0; j < m; j++) o.rowOfCustomer[present[j]] = j;
+  }
+  const fill = new Int32Array(C); // next row slot of each customer
+  const seg = new Int32Array(m + 1); // first row slot of the j-th customer
+  let used = 0;
+  for (let j = 0; j < m; j++) {
+    const c = present[j];
+    fill[c] = used;
+    seg[j] = used;
+    used += count[c];
+  }
+  seg[m] = used;
+
+  // Pass 2: scatter counted rows into one array, customer after customer, stable (input order
+  // within a customer), of (instant, amount) pairs, or (key, instant, amount) triples for scheme
+  // keys: one cache line touched per row here, and pass 3 reads sequentially.
   const W = inline ? 2 : 3;
   const R = new Float64Array(W * used);
-  const fill = start.slice(0, C);
   for (let i = 0; i < n; i++) {
     if (rowKey === null) {
       if (status[i] !== 0 || (skip !== undefined && skip[i] !== 0)) continue;
@@ -252,17 +271,6 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
       R[p + 1] = ms[i];
       R[p + 2] = hasAmount ? amount[i] : 0;
     }
-  }
-
-  // Customers with at least one counted row, sorted by id.
-  const present: number[] = [];
-  for (let c = 0; c < C; c++) if (start[c + 1] > start[c]) present.push(c);
-  const keys = parsed.customerKeys;
-  sortCustomers(present, keys, parsed.numericIds);
-  const m = present.length;
-  if (o.rowOfCustomer !== undefined) {
-    o.rowOfCustomer.fill(-1);
-    for (let j = 0; j < m; j++) o.rowOfCustomer[present[j]] = j;
   }
 
   // Distinct periods: a table with one slot per period key between the smallest counted key and
@@ -283,9 +291,9 @@ export function summarizeParsed(parsed: ParsedLog, o: KernelOptions): CustomerSu
   let scratch: Float64Array = new Float64Array(64);
   for (let j = 0; j < m; j++) {
     const c = present[j];
-    const s0 = W * start[c];
-    const s1 = W * start[c + 1];
-    const len = start[c + 1] - start[c];
+    const s0 = W * seg[j];
+    const s1 = W * seg[j + 1];
+    const len = seg[j + 1] - seg[j];
     // This customer's keys, in input order.
     if (keyBuf.length < len) keyBuf = new Float64Array(Math.max(len, 2 * keyBuf.length));
     let firstKey = Infinity;
