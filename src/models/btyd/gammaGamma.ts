@@ -220,11 +220,19 @@ function readSpend(input: SpendInput, context: string): SpendData {
   if (lengthIssues.length > 0) throw new InvalidInputError(context, lengthIssues);
   const issues: InputIssue[] = [];
   let count = 0;
+  let row = 0;
+  const add = (path: string, message: string): void => {
+    count++;
+    if (issues.length < MAX_ISSUES) issues.push({ path, row, message });
+  };
   for (let i = 0; i < len; i++) {
-    customerIssues(frequency[i], monetaryValue[i], (path, message) => {
-      count++;
-      if (issues.length < MAX_ISSUES) issues.push({ path, row: i, message });
-    });
+    const x = frequency[i];
+    const m = monetaryValue[i];
+    // The common case without a closure call per row; the full check (with messages) otherwise.
+    if (!(x >= 0 && x <= Number.MAX_SAFE_INTEGER && x === Math.floor(x) && m < Infinity && (x > 0 ? m > 0 : m >= 0))) {
+      row = i;
+      customerIssues(x, m, add);
+    }
     if (w !== null && !(Number.isFinite(w[i]) && w[i] >= 0)) {
       count++;
       if (issues.length < MAX_ISSUES) issues.push({ path: 'weights', row: i, message: `expected a finite non-negative weight, got ${w[i]}` });
