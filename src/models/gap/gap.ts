@@ -110,6 +110,8 @@ export interface InformationGapModel {
   score(X: DesignMatrixInput): GapScores;
   /** The `q`-quantile of the training gaps (numpy's default interpolation): gaps above it are the top `1 − q`. */
   threshold(q?: number): number;
+  /** The JSON form; {@link informationGapFromJSON} restores the model exactly. */
+  toJSON(): InformationGapJson;
 }
 
 /** A fitted PCA information-gap model. */
@@ -277,30 +279,7 @@ export function fitInformationGap(X: DesignMatrixInput, options?: InformationGap
       }
     }
   }
-  const score = makeScorer(d, mean, scale, featureNames, (zz, out) => {
-    out.fill(0);
-    for (let c = 0; c < k; c++) {
-      let p = 0;
-      for (let j = 0; j < d; j++) p += loadings[c * d + j] * zz[j];
-      for (let j = 0; j < d; j++) out[j] += p * loadings[c * d + j];
-    }
-  });
-  const trainingGaps = score(M).gap.sort();
-  const threshold = makeThreshold(trainingGaps);
-  return Object.freeze({
-    method: 'pca' as const,
-    featureNames,
-    nFeatures: d,
-    components: k,
-    mean,
-    scale,
-    loadings,
-    explainedVariance,
-    explainedVarianceRatio,
-    trainingGaps,
-    score,
-    threshold,
-  });
+  return assemblePca({ featureNames, mean, scale, k, loadings, explainedVariance, explainedVarianceRatio, trainingGaps: undefined }, M);
 }
 
 /** `score` of a gap model from a reconstruction of standardised rows. */
@@ -388,38 +367,13 @@ function fitAutoencoder(
   const grads = [...gW, ...gB];
   const m1 = params.map((p) => new Float64Array(p.length));
   const m2 = params.map((p) => new Float64Array(p.length));
-  const [W0, W1, W2, W3] = W;
-  const [B0, B1, B2, B3] = B;
-  const a1 = new Float64Array(h);
-  const a2 = new Float64Array(k);
-  const a3 = new Float64Array(h);
-  const out = new Float64Array(d);
+  const net = makeNetwork(W, B, d, h, k);
+  const { forward, a1, a2, a3, out } = net;
+  const [, W1, W2, W3] = W;
   const d1 = new Float64Array(h);
   const d2 = new Float64Array(k);
   const d3 = new Float64Array(h);
   const d4 = new Float64Array(d);
-  const forward = (z: Float64Array, o: number): void => {
-    for (let j = 0; j < h; j++) {
-      let s = B0[j];
-      for (let i = 0; i < d; i++) s += z[o + i] * W0[i * h + j];
-      a1[j] = Math.tanh(s);
-    }
-    for (let j = 0; j < k; j++) {
-      let s = B1[j];
-      for (let i = 0; i < h; i++) s += a1[i] * W1[i * k + j];
-      a2[j] = s;
-    }
-    for (let j = 0; j < h; j++) {
-      let s = B2[j];
-      for (let i = 0; i < k; i++) s += a2[i] * W2[i * h + j];
-      a3[j] = Math.tanh(s);
-    }
-    for (let j = 0; j < d; j++) {
-      let s = B3[j];
-      for (let i = 0; i < h; i++) s += a3[i] * W3[i * d + j];
-      out[j] = s;
-    }
-  };
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const loss = new Float64Array(epochs);
@@ -496,24 +450,240 @@ function fitAutoencoder(
     }
     loss[ep] = sse / (n * d);
   }
-  const score = makeScorer(d, mean, scale, featureNames, (zz, rec) => {
+  const trainingGaps = makeScorer(d, mean, scale, featureNames, (zz, rec) => {
+    forward(zz, 0);
+    rec.set(out);
+  })({ data, nRows: n, nCols: d }).gap.sort();
+  return assembleAutoencoder({ featureNames, mean, scale, k, h, W, B, loss, trainingGaps });
+}
+
+/** Forward pass of the d → h → k → h → d network over shared activation buffers. */
+function makeNetwork(
+  W: readonly Float64Array[],
+  B: readonly Float64Array[],
+  d: number,
+  h: number,
+  k: number,
+): { forward: (z: Float64Array, o: number) => void; a1: Float64Array; a2: Float64Array; a3: Float64Array; out: Float64Array } {
+  const [W0, W1, W2, W3] = W;
+  const [B0, B1, B2, B3] = B;
+  const a1 = new Float64Array(h);
+  const a2 = new Float64Array(k);
+  const a3 = new Float64Array(h);
+  const out = new Float64Array(d);
+  const forward = (z: Float64Array, o: number): void => {
+    for (let j = 0; j < h; j++) {
+      let s = B0[j];
+      for (let i = 0; i < d; i++) s += z[o + i] * W0[i * h + j];
+      a1[j] = Math.tanh(s);
+    }
+    for (let j = 0; j < k; j++) {
+      let s = B1[j];
+      for (let i = 0; i < h; i++) s += a1[i] * W1[i * k + j];
+      a2[j] = s;
+    }
+    for (let j = 0; j < h; j++) {
+      let s = B2[j];
+      for (let i = 0; i < k; i++) s += a2[i] * W2[i * h + j];
+      a3[j] = Math.tanh(s);
+    }
+    for (let j = 0; j < d; j++) {
+      let s = B3[j];
+      for (let i = 0; i < h; i++) s += a3[i] * W3[i * d + j];
+      out[j] = s;
+    }
+  };
+  return { forward, a1, a2, a3, out };
+}
+
+interface AutoencoderParts {
+  readonly featureNames: readonly string[];
+  readonly mean: Float64Array;
+  readonly scale: Float64Array;
+  readonly k: number;
+  readonly h: number;
+  readonly W: readonly Float64Array[];
+  readonly B: readonly Float64Array[];
+  readonly loss: Float64Array;
+  readonly trainingGaps: Float64Array;
+}
+
+function assembleAutoencoder(p: AutoencoderParts): AutoencoderGapModel {
+  const d = p.featureNames.length;
+  const { forward, out } = makeNetwork(p.W, p.B, d, p.h, p.k);
+  const score = makeScorer(d, p.mean, p.scale, p.featureNames, (zz, rec) => {
     forward(zz, 0);
     rec.set(out);
   });
-  const trainingGaps = score({ data, nRows: n, nCols: d }).gap.sort();
+  const toJSON = (): InformationGapJson => ({
+    model: 'InformationGap',
+    version: 1,
+    method: 'autoencoder',
+    featureNames: [...p.featureNames],
+    components: p.k,
+    mean: Array.from(p.mean),
+    scale: Array.from(p.scale),
+    trainingGaps: Array.from(p.trainingGaps),
+    hidden: p.h,
+    weights: p.W.map((w) => Array.from(w)),
+    biases: p.B.map((b) => Array.from(b)),
+    loss: Array.from(p.loss),
+  });
   return Object.freeze({
     method: 'autoencoder' as const,
-    featureNames,
+    featureNames: p.featureNames,
+    nFeatures: d,
+    components: p.k,
+    hidden: p.h,
+    mean: p.mean,
+    scale: p.scale,
+    loss: p.loss,
+    trainingGaps: p.trainingGaps,
+    score,
+    threshold: makeThreshold(p.trainingGaps),
+    toJSON,
+  });
+}
+
+interface PcaParts {
+  readonly featureNames: readonly string[];
+  readonly mean: Float64Array;
+  readonly scale: Float64Array;
+  readonly k: number;
+  readonly loadings: Float64Array;
+  readonly explainedVariance: Float64Array;
+  readonly explainedVarianceRatio: Float64Array;
+  readonly trainingGaps: Float64Array | undefined;
+}
+
+function assemblePca(p: PcaParts, training?: DesignMatrixInput): PcaGapModel {
+  const d = p.featureNames.length;
+  const { k, loadings } = p;
+  const score = makeScorer(d, p.mean, p.scale, p.featureNames, (zz, rec) => {
+    rec.fill(0);
+    for (let c = 0; c < k; c++) {
+      let proj = 0;
+      for (let j = 0; j < d; j++) proj += loadings[c * d + j] * zz[j];
+      for (let j = 0; j < d; j++) rec[j] += proj * loadings[c * d + j];
+    }
+  });
+  const trainingGaps = p.trainingGaps ?? (training === undefined ? new Float64Array(0) : score(training).gap.sort());
+  const toJSON = (): InformationGapJson => ({
+    model: 'InformationGap',
+    version: 1,
+    method: 'pca',
+    featureNames: [...p.featureNames],
+    components: k,
+    mean: Array.from(p.mean),
+    scale: Array.from(p.scale),
+    trainingGaps: Array.from(trainingGaps),
+    loadings: Array.from(loadings),
+    explainedVariance: Array.from(p.explainedVariance),
+    explainedVarianceRatio: Array.from(p.explainedVarianceRatio),
+  });
+  return Object.freeze({
+    method: 'pca' as const,
+    featureNames: p.featureNames,
     nFeatures: d,
     components: k,
-    hidden: h,
-    mean,
-    scale,
-    loss,
+    mean: p.mean,
+    scale: p.scale,
+    loadings,
+    explainedVariance: p.explainedVariance,
+    explainedVarianceRatio: p.explainedVarianceRatio,
     trainingGaps,
     score,
     threshold: makeThreshold(trainingGaps),
+    toJSON,
   });
+}
+
+/**
+ * The JSON form of a fitted information-gap model (format version 1). PCA models carry
+ * `loadings` and the explained variances; autoencoder models `hidden`, `weights` and `biases`
+ * (the four layers, row-major `in × out`) and `loss`.
+ */
+export interface InformationGapJson {
+  readonly model: 'InformationGap';
+  readonly version: 1;
+  readonly method: 'pca' | 'autoencoder';
+  readonly featureNames: readonly string[];
+  readonly components: number;
+  readonly mean: readonly number[];
+  readonly scale: readonly number[];
+  readonly trainingGaps: readonly number[];
+  readonly loadings?: readonly number[];
+  readonly explainedVariance?: readonly number[];
+  readonly explainedVarianceRatio?: readonly number[];
+  readonly hidden?: number;
+  readonly weights?: readonly (readonly number[])[];
+  readonly biases?: readonly (readonly number[])[];
+  readonly loss?: readonly number[];
+}
+
+/**
+ * Restores an information-gap model from its `toJSON()` form (after `JSON.parse`), exactly.
+ *
+ * @throws {@link InvalidInputError} (paths under `json`) for anything that is not a version-1
+ * model with arrays of the right lengths.
+ *
+ * @example
+ * ```ts
+ * import { fitInformationGap, informationGapFromJSON } from 'clmkit/models';
+ * const X = [[2, 40, 3], [4, 85, 7], [6, 118, 10], [3, 61, 5], [9, 30, 3]];
+ * const model = fitInformationGap(X, { components: 1 });
+ * const back = informationGapFromJSON(JSON.parse(JSON.stringify(model)));
+ * console.log(back.score(X).gap[4] === model.score(X).gap[4]); // true
+ * ```
+ */
+export function informationGapFromJSON(json: unknown): PcaGapModel | AutoencoderGapModel {
+  const context = 'informationGapFromJSON';
+  const fail = (path: string, message: string): never => {
+    throw new InvalidInputError(context, [{ path: `json${path}`, message }]);
+  };
+  if (typeof json !== 'object' || json === null) return fail('', `expected the object written by toJSON(), got ${show(json)}`);
+  const j = json as Partial<Record<keyof InformationGapJson, unknown>>;
+  if (j.model !== 'InformationGap') fail('.model', `expected 'InformationGap', got ${show(j.model)}`);
+  if (j.version !== 1) fail('.version', `expected 1, got ${show(j.version)}`);
+  if (!Array.isArray(j.featureNames) || j.featureNames.length === 0 || !j.featureNames.every((x) => typeof x === 'string')) {
+    return fail('.featureNames', 'expected a non-empty array of strings');
+  }
+  const featureNames = Object.freeze([...(j.featureNames)]);
+  const d = featureNames.length;
+  const vec = (v: unknown, path: string, length?: number): Float64Array => {
+    if (!Array.isArray(v) || (length !== undefined && v.length !== length)) return fail(path, `expected ${length ?? 'an array of'} numbers`);
+    return Float64Array.from(v as unknown[], (x, i) => (typeof x === 'number' ? x : fail(`${path}[${i}]`, `expected a number, got ${show(x)}`)));
+  };
+  const int = (v: unknown, path: string, max: number): number =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max ? v : fail(path, `expected an integer in [1, ${max}], got ${show(v)}`);
+  const mean = vec(j.mean, '.mean', d);
+  const scale = vec(j.scale, '.scale', d);
+  const trainingGaps = vec(j.trainingGaps, '.trainingGaps');
+  if (j.method === 'pca') {
+    const k = int(j.components, '.components', d);
+    return assemblePca({
+      featureNames,
+      mean,
+      scale,
+      k,
+      loadings: vec(j.loadings, '.loadings', d * d),
+      explainedVariance: vec(j.explainedVariance, '.explainedVariance', d),
+      explainedVarianceRatio: vec(j.explainedVarianceRatio, '.explainedVarianceRatio', d),
+      trainingGaps,
+    });
+  }
+  if (j.method !== 'autoencoder') return fail('.method', `expected 'pca' or 'autoencoder', got ${show(j.method)}`);
+  const k = int(j.components, '.components', d);
+  const h = int(j.hidden, '.hidden', 1 << 20);
+  const shapes = [d * h, h * k, k * h, h * d];
+  const bias = [h, k, h, d];
+  if (!Array.isArray(j.weights) || j.weights.length !== 4) return fail('.weights', 'expected 4 weight arrays');
+  if (!Array.isArray(j.biases) || j.biases.length !== 4) return fail('.biases', 'expected 4 bias arrays');
+  const wArr = j.weights as unknown[];
+  const bArr = j.biases as unknown[];
+  const W = shapes.map((len, l) => vec(wArr[l], `.weights[${l}]`, len));
+  const B = bias.map((len, l) => vec(bArr[l], `.biases[${l}]`, len));
+  return assembleAutoencoder({ featureNames, mean, scale, k, h, W, B, loss: vec(j.loss, '.loss'), trainingGaps });
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/errors.js';
 import { rocAuc } from '../../../src/metrics/classification.js';
 import { createRandom } from '../../../src/math/random.js';
-import { fitInformationGap, flagGaps, gapDrivers, purchaseGap } from '../../../src/models/gap/gap.js';
+import { fitInformationGap, flagGaps, gapDrivers, informationGapFromJSON, purchaseGap } from '../../../src/models/gap/gap.js';
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -186,6 +186,18 @@ describe("fitInformationGap({ method: 'autoencoder' })", () => {
       for (let j = 0; j < 6; j++) g2 += sc.residuals[i * 6 + j] ** 2;
       expect(Math.sqrt(g2)).toBeCloseTo(sc.gap[i], 12);
     }
+  });
+
+  it('toJSON / informationGapFromJSON round-trip exactly (autoencoder and PCA)', () => {
+    const back = informationGapFromJSON(JSON.parse(JSON.stringify(ae)));
+    expect(back.method).toBe('autoencoder');
+    expect(Array.from(back.score(X).gap)).toEqual(Array.from(gAe));
+    expect(back.threshold(0.99)).toBe(ae.threshold(0.99));
+    const pca = fitInformationGap(X, { components: 2 });
+    const pBack = informationGapFromJSON(JSON.parse(JSON.stringify(pca)));
+    expect(Array.from(pBack.score(X).residuals)).toEqual(Array.from(pca.score(X).residuals));
+    const bad = { ...(JSON.parse(JSON.stringify(pca)) as object), loadings: [1, 2] };
+    expect((thrown(() => informationGapFromJSON(bad)) as InvalidInputError).issues[0].path).toBe('json.loadings');
   });
 
   it('typed errors for options of the other method', () => {
