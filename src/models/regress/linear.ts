@@ -306,7 +306,7 @@ export function linearRegressionFromJSON(json: unknown): LinearRegressionModel {
   const p = names.length;
   const nums = (v: unknown, path: string): Float64Array => {
     if (!Array.isArray(v) || v.length !== p || !v.every((x) => typeof x === 'number')) return fail(path, `expected ${p} numbers`);
-    return Float64Array.from(v as number[]);
+    return Float64Array.from(v);
   };
   const num = (v: unknown, path: string): number => (typeof v === 'number' ? v : fail(path, `expected a number, got ${show(v)}`));
   const numOrNaN = (v: unknown, path: string): number => (v === null ? Number.NaN : num(v, path));
