@@ -95,12 +95,7 @@ export interface CustomerSpend {
   readonly monetaryValue: number;
 }
 
-/**
- * Options of {@link fitGammaGamma}: the common BTYD fit options plus the correlation policy.
- * The default `tolerance` here is 1e-7 (not 1e-9): the likelihood's ridge makes smaller
- * gradients unresolvable in double precision, and 1e-7 already puts the parameters within
- * ~1e-5 (relative) of the optimum.
- */
+/** Options of {@link fitGammaGamma}: the common BTYD fit options plus the correlation policy. */
 export interface FitGammaGammaOptions extends BtydFitOptions {
   /**
    * The largest |Pearson r| between frequency and mean spend (over repeat buyers) accepted
@@ -356,14 +351,6 @@ function makeModel(params: GammaGammaParams, facts: FitFacts): GammaGammaModel {
   return Object.freeze(model);
 }
 
-/**
- * Default gradient tolerance of the Gamma-Gamma fit. p, q and v lie on a long, flat ridge (on
- * CDNOW the Hessian of the mean objective in log-parameters has eigenvalues 0.0095 to 8.5), so a
- * gradient of 1e-9 asks for objective decreases below double precision's resolution; 1e-7 puts
- * the log-parameters within ~1e-5 of the optimum, far below their standard errors.
- */
-const DEFAULT_TOLERANCE = 1e-7;
-
 const extraOptionsSchema = z.object({
   maxCorrelation: z.optional(z.number().check(z.gte(0), z.lte(1))),
   strict: z.optional(z.boolean()),
@@ -397,7 +384,7 @@ export function fitGammaGamma(input: SpendInput, options?: FitGammaGammaOptions)
   const context = 'fitGammaGamma';
   const { maxCorrelation, strict, ...rest } = (options ?? {}) as FitGammaGammaOptions & Record<string, unknown>;
   const extra = parseOptions(extraOptionsSchema, { maxCorrelation, strict }, context);
-  const opts = parseBtydFitOptions({ tolerance: DEFAULT_TOLERANCE, ...rest }, NAMES, context);
+  const opts = parseBtydFitOptions(rest, NAMES, context);
   const d = readSpend(input, context);
   // Repeat buyers only.
   let k = 0;
