@@ -146,11 +146,15 @@ export interface DecisionTreeOptions {
 }
 
 const criterionEnum = z.enum(['gini', 'entropy', 'squared_error']);
+/** `maxDepth`: an integer ≥ 1 or `Infinity`. @internal */
+export const maxDepthSchema = z.custom<number>((v) => v === Infinity || (typeof v === 'number' && Number.isInteger(v) && v >= 1), {
+  error: 'expected an integer ≥ 1 or Infinity',
+});
 const maxFeaturesSchema = z.union([z.enum(['sqrt', 'log2', 'all']), z.number().check(z.gt(0))]);
 const treeSchema = z.strictObject({
   task: z.optional(z.enum(['classification', 'regression'])),
   criterion: z.optional(criterionEnum),
-  maxDepth: z.optional(z.number().check(z.gte(1))),
+  maxDepth: z.optional(maxDepthSchema),
   minSamplesSplit: z.optional(z.number().check(z.int(), z.gte(2))),
   minSamplesLeaf: z.optional(z.number().check(z.int(), z.gte(1))),
   maxFeatures: z.optional(maxFeaturesSchema),

@@ -232,6 +232,8 @@ describe('fitDecisionTree: typed errors', () => {
     expect(e5.issues[0].path).toBe('options.minSamplesLeaf');
     const e6 = thrown(() => fitDecisionTree([[1], [2]], [1.5, 2], { task: 'regression', maxDepth: 0 })) as InvalidInputError;
     expect(e6.issues[0].path).toBe('options.maxDepth');
+    expect((thrown(() => fitDecisionTree([[1], [2]], [0, 1], { maxDepth: 2.5 })) as InvalidInputError).issues[0].message).toBe('expected an integer ≥ 1 or Infinity');
+    expect(fitDecisionTree([[1], [2]], [0, 1], { maxDepth: Infinity }).depth).toBe(1);
     const tree = fitDecisionTree([[1, 2], [2, 3]], [0, 1]);
     const e7 = thrown(() => tree.predict([[1]])) as InvalidInputError;
     expect(e7.issues[0].message).toContain('expected 2 columns');
