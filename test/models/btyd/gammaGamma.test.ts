@@ -150,6 +150,26 @@ describe('parameter recovery', () => {
   });
 });
 
+describe('weights', () => {
+  it('a weighted row counts as that many identical customers (same fit, LL, correlation)', () => {
+    const sim = simulateGammaGamma({ params: { p: 4, q: 3, v: 20 }, frequency: Array.from({ length: 300 }, (_, i) => 1 + (i % 6)), seed: 8 });
+    const weights = Array.from({ length: 300 }, (_, i) => 1 + (i % 3));
+    const expanded = { frequency: [] as number[], monetaryValue: [] as number[] };
+    weights.forEach((w, i) => {
+      for (let k = 0; k < w; k++) {
+        expanded.frequency.push(sim.frequency[i]);
+        expanded.monetaryValue.push(sim.monetaryValue[i]);
+      }
+    });
+    const a = fitGammaGamma({ frequency: sim.frequency, monetaryValue: sim.monetaryValue, weights });
+    const b = fitGammaGamma(expanded);
+    expect(a.customers).toBe(b.customers);
+    expect(Math.abs(a.logLikelihood - b.logLikelihood)).toBeLessThan(1e-8 * Math.abs(b.logLikelihood));
+    for (const k of ['p', 'q', 'v'] as const) expect(Math.abs(a.params[k] / b.params[k] - 1)).toBeLessThan(1e-6);
+    expect(a.frequencySpendCorrelation).toBeCloseTo(b.frequencySpendCorrelation ?? NaN, 12);
+  });
+});
+
 describe('frequency–spend correlation policy', () => {
   // Spend that grows with frequency: m = 10·x · (customer heterogeneity).
   const rng = createRandom(4);
