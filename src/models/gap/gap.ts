@@ -884,11 +884,18 @@ export function purchaseGap(model: ExpectedPurchasesModel, calibration: Purchase
   if (typeof (model as { conditionalExpectedPurchases?: unknown }).conditionalExpectedPurchases !== 'function') {
     throw new InvalidInputError(context, [{ path: 'model', message: 'expected a fitted model with conditionalExpectedPurchases(t, columns)' }]);
   }
-  const t = holdout.duration;
+  const t: unknown = (holdout as Partial<HoldoutPurchases> | null | undefined)?.duration;
   if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) {
     throw new InvalidInputError(context, [{ path: 'holdout.duration', message: `expected a finite number > 0, got ${show(t)}` }]);
   }
-  const obs = holdout.frequency;
+  const isColumn = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || ArrayBuffer.isView(v);
+  for (const key of ['frequency', 'recency', 'T'] as const) {
+    const col: unknown = (calibration as Partial<PurchaseHistoryColumns> | null | undefined)?.[key];
+    if (!isColumn(col)) throw new InvalidInputError(context, [{ path: `calibration.${key}`, message: `expected an array of numbers, got ${show(col)}` }]);
+  }
+  const obsRaw: unknown = (holdout as Partial<HoldoutPurchases> | null | undefined)?.frequency;
+  if (!isColumn(obsRaw)) throw new InvalidInputError(context, [{ path: 'holdout.frequency', message: `expected an array of counts, got ${show(obsRaw)}` }]);
+  const obs = obsRaw;
   const n = calibration.frequency.length;
   if (obs.length !== n) {
     throw new InvalidInputError(context, [{ path: 'holdout.frequency', message: `expected ${n} counts (one per calibration customer), got ${obs.length}` }]);

@@ -257,6 +257,8 @@ describe('purchaseGap with a hand-made BTYD stand-in', () => {
     expect(e2.issues[0]).toMatchObject({ path: 'holdout.frequency', row: 1 });
     const e3 = thrown(() => purchaseGap(model, calibration, { frequency: [1, 2, 0, 0], duration: 0 })) as InvalidInputError;
     expect(e3.issues[0].path).toBe('holdout.duration');
+    const e5 = thrown(() => purchaseGap(model, { frequency: [1], recency: [1] } as unknown as typeof calibration, holdout)) as InvalidInputError;
+    expect(e5.issues[0].path).toBe('calibration.T');
     const bad = { conditionalExpectedPurchases: () => new Float64Array([1, Number.NaN, 1, 1]) };
     const e4 = thrown(() => purchaseGap(bad, calibration, holdout)) as InvalidInputError;
     expect(e4.issues[0]).toMatchObject({ path: 'model', row: 1 });
