@@ -12,6 +12,8 @@ export default defineConfig({
     'recommend/index': 'src/recommend/index.ts',
     'models/index': 'src/models/index.ts',
     'lifecycle/index': 'src/lifecycle/index.ts',
+    'sql/index': 'src/sql/index.ts',
+    'duckdb/index': 'src/duckdb/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -44,6 +44,7 @@ import { recommendTasks } from './recommend.js';
 import { lifecycleTasks } from './lifecycle.js';
 import { classifyTasks } from './classify.js';
 import { treeTasks } from './tree.js';
+import { sqlTasks } from './sql.js';
 import { BenchData, FULL_SIZES, peerRatio, QUICK_SIZES, TASKS as DATA_TASKS, type BenchTask, type TaskResult } from './tasks.js';
 
 const TASKS: readonly BenchTask[] = [
@@ -56,6 +57,7 @@ const TASKS: readonly BenchTask[] = [
   ...lifecycleTasks,
   ...classifyTasks,
   ...treeTasks,
+  ...sqlTasks,
 ];
 
 const RESPAWN_ENV = 'CLMKIT_BENCH_GC';

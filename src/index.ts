@@ -12,4 +12,5 @@ export * from './models/index.js';
 export * from './segment/index.js';
 export * from './recommend/index.js';
 export * from './lifecycle/index.js';
+export * from './sql/index.js';
 export * from './math/index.js';
