@@ -132,24 +132,15 @@ export class FactsBuffer implements CustomerFacts {
     return this.refSpend;
   }
 
-  /** Fills the facts of a customer at `t` (epoch ms) from raw fields (null = never). */
-  fill(
-    t: number,
-    purchases: number,
-    spend: number,
-    first: number | null,
-    last: number | null,
-    ret: number | null,
-    pAlive: number | null,
-    churnProbability: number | null,
-  ): this {
+  /** Fills the facts of a customer at `t` (epoch ms) from raw fields (NaN = never / unknown). */
+  fill(t: number, purchases: number, spend: number, first: number, last: number, ret: number, pAlive: number, churnProbability: number): this {
     this.purchases = purchases;
     this.spend = spend;
-    this.daysSinceFirstPurchase = first === null ? Infinity : (t - first) / MS_PER_DAY;
-    this.daysSinceLastPurchase = last === null ? Infinity : (t - last) / MS_PER_DAY;
-    this.daysSinceReturn = ret === null ? Infinity : (t - ret) / MS_PER_DAY;
-    this.churnProbability = churnProbability ?? NaN;
-    this.pAlive = pAlive ?? (churnProbability === null ? NaN : 1 - churnProbability);
+    this.daysSinceFirstPurchase = first === first ? (t - first) / MS_PER_DAY : Infinity;
+    this.daysSinceLastPurchase = last === last ? (t - last) / MS_PER_DAY : Infinity;
+    this.daysSinceReturn = ret === ret ? (t - ret) / MS_PER_DAY : Infinity;
+    this.churnProbability = churnProbability;
+    this.pAlive = pAlive === pAlive ? pAlive : 1 - churnProbability;
     return this;
   }
 
@@ -630,9 +621,9 @@ export function checkPartition(r: ResolvedConfig): number {
   const freqRefs = typeof r.reference.frequency === 'number' ? [r.reference.frequency] : [1, 2.5];
   const spendRefs = typeof r.reference.spend === 'number' ? [r.reference.spend] : [50];
   const th = r.pAliveThreshold;
-  const scores: [number | null, number | null][] = [[null, null]];
-  for (const p of new Set([0, Math.max(0, th - 1e-9), th, Math.min(1, th + 1e-9), 1])) scores.push([p, null]);
-  scores.push([null, 1 - th]);
+  const scores: [number, number][] = [[NaN, NaN]];
+  for (const p of new Set([0, Math.max(0, th - 1e-9), th, Math.min(1, th + 1e-9), 1])) scores.push([p, NaN]);
+  scores.push([NaN, 1 - th]);
   // The prospect.
   let initial = -1;
   for (const fr of freqRefs) {
@@ -640,9 +631,9 @@ export function checkPartition(r: ResolvedConfig): number {
       f.refFrequency = fr;
       f.refSpend = sr;
       for (const [p, cp] of scores) {
-        f.fill(0, 0, 0, null, null, null, p, cp);
+        f.fill(0, 0, 0, NaN, NaN, NaN, p, cp);
         check();
-        if (p === null && cp === null) initial = firstMatch(r.rules, f);
+        if (p !== p && cp !== cp) initial = firstMatch(r.rules, f);
       }
     }
   }
@@ -666,7 +657,7 @@ export function checkPartition(r: ResolvedConfig): number {
                 for (const [p, cp] of scores) {
                   // Express the state at t = 100W + 1 (so every offset is a non-negative time).
                   const t = 200 * W * MS_PER_DAY;
-                  f.fill(t, k, s, t - F * MS_PER_DAY, t - L * MS_PER_DAY, R === null ? null : t - R * MS_PER_DAY, p, cp);
+                  f.fill(t, k, s, t - F * MS_PER_DAY, t - L * MS_PER_DAY, R === null ? NaN : t - R * MS_PER_DAY, p, cp);
                   f.daysSinceFirstPurchase = F;
                   f.daysSinceLastPurchase = L;
                   f.daysSinceReturn = R ?? Infinity;
@@ -685,14 +676,14 @@ export function checkPartition(r: ResolvedConfig): number {
     f.refFrequency = typeof r.reference.frequency === 'number' ? r.reference.frequency : rng.uniform(0.5, 10);
     f.refSpend = typeof r.reference.spend === 'number' ? r.reference.spend : rng.uniform(0, 1000);
     const k = rng.next() < 0.1 ? 0 : 1 + rng.int(30);
-    const p = rng.next() < 0.3 ? null : rng.next();
+    const p = rng.next() < 0.3 ? NaN : rng.next();
     if (k === 0) {
-      f.fill(0, 0, 0, null, null, null, p, null);
+      f.fill(0, 0, 0, NaN, NaN, NaN, p, NaN);
     } else {
       const L = rng.uniform(0, 4 * W);
       const F = k === 1 ? L : L + rng.uniform(0, 4 * W);
       const R = k >= 2 && F - W >= L && rng.next() < 0.5 ? rng.uniform(L, F - W) : null;
-      f.fill(0, k, rng.uniform(-10, 3 * f.refSpend), null, null, null, p, null);
+      f.fill(0, k, rng.uniform(-10, 3 * f.refSpend), NaN, NaN, NaN, p, NaN);
       f.daysSinceFirstPurchase = F;
       f.daysSinceLastPurchase = L;
       f.daysSinceReturn = R ?? Infinity;

@@ -30,20 +30,26 @@ export const SCORE = 2;
 /** @internal */
 export const IDENTIFY = 3;
 
-/** One customer's state, mutable, stage as an index. @internal */
+/**
+ * One customer's state, mutable, stage as an index. Absent times and scores are NaN (not null):
+ * fields that only ever hold numbers keep V8's double representation and are updated in place,
+ * instead of allocating a number box per write.
+ *
+ * @internal
+ */
 export interface Mut {
   customerId: string;
   stage: number;
-  since: number | null;
-  clock: number | null;
-  identifiedAt: number | null;
+  since: number;
+  clock: number;
+  identifiedAt: number;
   purchases: number;
   spend: number;
-  first: number | null;
-  last: number | null;
-  ret: number | null;
-  pAlive: number | null;
-  churnProbability: number | null;
+  first: number;
+  last: number;
+  ret: number;
+  pAlive: number;
+  churnProbability: number;
 }
 
 /** Receives each stage change. @internal */
@@ -54,16 +60,16 @@ export function freshMut(customerId: string, initialStage: number): Mut {
   return {
     customerId,
     stage: initialStage,
-    since: null,
-    clock: null,
-    identifiedAt: null,
+    since: NaN,
+    clock: NaN,
+    identifiedAt: NaN,
     purchases: 0,
     spend: 0,
-    first: null,
-    last: null,
-    ret: null,
-    pAlive: null,
-    churnProbability: null,
+    first: NaN,
+    last: NaN,
+    ret: NaN,
+    pAlive: NaN,
+    churnProbability: NaN,
   };
 }
 
@@ -72,8 +78,10 @@ export class EventBuffer {
   type = TICK;
   at = 0;
   amount = 0;
-  pAlive: number | null = null;
-  churnProbability: number | null = null;
+  /** NaN when absent. */
+  pAlive = NaN;
+  /** NaN when absent. */
+  churnProbability = NaN;
 
   /** Reads and validates a caller's event; throws InvalidInputError naming the field. */
   read(ev: unknown, context: string, row?: number): this {
@@ -103,8 +111,8 @@ export class EventBuffer {
     this.type = code;
     this.at = at;
     this.amount = 0;
-    this.pAlive = null;
-    this.churnProbability = null;
+    this.pAlive = NaN;
+    this.churnProbability = NaN;
     if (code === PURCHASE) {
       const a = e.amount;
       if (a !== undefined) {
@@ -205,7 +213,8 @@ export class Core {
         taken = tr;
         break;
       }
-      const passed = tr.guard({ customerId: m.customerId, from: stages[from], to: stages[to], at: t, event: eventName, since: m.since, facts: this.facts });
+      const since = m.since === m.since ? m.since : null;
+      const passed = tr.guard({ customerId: m.customerId, from: stages[from], to: stages[to], at: t, event: eventName, since, facts: this.facts });
       if (passed) {
         taken = tr;
         break;
@@ -227,12 +236,12 @@ export class Core {
 
   /** Moves the clock to `at`, settling every time-driven boundary in between, in order. */
   advance(m: Mut, at: number, sink: ChangeSink | null): void {
-    if (m.purchases === 0 || m.clock === null) return;
+    if (m.purchases === 0 || m.clock !== m.clock) return;
     const W = this.windowMs;
     const c = m.clock;
-    let a = m.first! + W;
-    let b = m.last! + W;
-    let d = m.ret === null ? Infinity : m.ret + W;
+    let a = m.first + W;
+    let b = m.last + W;
+    let d = m.ret === m.ret ? m.ret + W : Infinity;
     // Sort the three boundaries (tiny network).
     let x: number;
     if (a > b) {
@@ -258,7 +267,7 @@ export class Core {
   /** Applies one event (already read into `e`). Throws on an event older than the customer's clock. */
   apply(m: Mut, e: EventBuffer, sink: ChangeSink | null, context: string, row?: number): void {
     const at = e.at;
-    if (m.clock !== null && at < m.clock) {
+    if (at < m.clock) {
       const message = `events must arrive in time order per customer: ${iso(at)} is before customer ${show(m.customerId)}'s clock ${iso(m.clock)}`;
       throw new InvalidInputError(context, [row === undefined ? { path: 'event.at', message } : { path: 'event.at', row, message }]);
     }
@@ -272,7 +281,7 @@ export class Core {
         m.churnProbability = e.churnProbability;
         break;
       case IDENTIFY:
-        m.identifiedAt ??= at;
+        if (m.identifiedAt !== m.identifiedAt) m.identifiedAt = at;
         break;
       default:
         break;
@@ -287,7 +296,7 @@ export class Core {
       m.first = at;
       m.purchases = 1;
     } else {
-      const last = m.last!;
+      const last = m.last;
       if (at - last >= this.windowMs) m.ret = at;
       if (Math.floor(at / MS_PER_DAY) !== Math.floor(last / MS_PER_DAY)) m.purchases++;
     }

@@ -305,16 +305,16 @@ class LifecycleImpl implements Lifecycle<string> {
     return {
       customerId: state.customerId,
       stage: s,
-      since: state.since,
-      clock: state.clock,
-      identifiedAt: state.identifiedAt,
+      since: state.since ?? NaN,
+      clock: state.clock ?? NaN,
+      identifiedAt: state.identifiedAt ?? NaN,
       purchases: state.purchases,
       spend: state.spend,
-      first: state.firstPurchase,
-      last: state.lastPurchase,
-      ret: state.returnPurchase,
-      pAlive: state.pAlive,
-      churnProbability: state.churnProbability,
+      first: state.firstPurchase ?? NaN,
+      last: state.lastPurchase ?? NaN,
+      ret: state.returnPurchase ?? NaN,
+      pAlive: state.pAlive ?? NaN,
+      churnProbability: state.churnProbability ?? NaN,
     };
   }
 
@@ -322,16 +322,16 @@ class LifecycleImpl implements Lifecycle<string> {
     return {
       customerId: m.customerId,
       stage: this.stages[m.stage],
-      since: m.since,
-      clock: m.clock,
-      identifiedAt: m.identifiedAt,
+      since: orNull(m.since),
+      clock: orNull(m.clock),
+      identifiedAt: orNull(m.identifiedAt),
       purchases: m.purchases,
       spend: m.spend,
-      firstPurchase: m.first,
-      lastPurchase: m.last,
-      returnPurchase: m.ret,
-      pAlive: m.pAlive,
-      churnProbability: m.churnProbability,
+      firstPurchase: orNull(m.first),
+      lastPurchase: orNull(m.last),
+      returnPurchase: orNull(m.ret),
+      pAlive: orNull(m.pAlive),
+      churnProbability: orNull(m.churnProbability),
       history,
     };
   }
@@ -369,7 +369,9 @@ class LifecycleImpl implements Lifecycle<string> {
     );
     const keep = o.history ?? true;
     const onAction = o.onAction;
-    const customers = new Map<string, { m: Mut; h: LifecycleHistoryEntry[] | null }>();
+    // One record per customer: the core's fields plus the history (or null). At the end each
+    // record is replaced, in the same Map, by its snapshot (no second million-entry Map).
+    const customers = new Map<string, Mut & { h: LifecycleHistoryEntry[] | null }>();
     const e = this.ev;
     const stages = this.stages;
     const descriptions = this.cfg.descriptions;
@@ -387,17 +389,17 @@ class LifecycleImpl implements Lifecycle<string> {
       else throw new InvalidInputError(context, [{ path: 'customerId', row, message: `expected a non-empty string or a finite number, got ${show(id)}` }]);
       let rec = customers.get(key);
       if (rec === undefined) {
-        rec = { m: freshMut(key, this.cfg.initialStage), h: keep ? [] : null };
+        rec = withHistory(freshMut(key, this.cfg.initialStage), keep ? [] : null);
         customers.set(key, rec);
       }
       e.read(ev, context, row);
       current = rec.h;
-      this.core.apply(rec.m, e, sink, context, row);
+      this.core.apply(rec, e, sink, context, row);
       row++;
     }
-    const out = new Map<string, LifecycleState>();
-    for (const [key, rec] of customers) out.set(key, this.toState(rec.m, rec.h ?? []));
-    return out;
+    const out = customers as unknown as Map<string, LifecycleState | (Mut & { h: LifecycleHistoryEntry[] | null })>;
+    for (const [key, rec] of customers) out.set(key, this.toState(rec, rec.h ?? []));
+    return out as Map<string, LifecycleState>;
   }
 
   restore(snapshot: unknown): LifecycleState {
@@ -429,6 +431,30 @@ class LifecycleImpl implements Lifecycle<string> {
   toXStateConfig(): XStateExport {
     return xstateExport(this, this.cfg);
   }
+}
+
+/** A core record with a history slot, as one object (one allocation, one pointer less per event). */
+function withHistory(m: Mut, h: LifecycleHistoryEntry[] | null): Mut & { h: LifecycleHistoryEntry[] | null } {
+  return {
+    customerId: m.customerId,
+    stage: m.stage,
+    since: m.since,
+    clock: m.clock,
+    identifiedAt: m.identifiedAt,
+    purchases: m.purchases,
+    spend: m.spend,
+    first: m.first,
+    last: m.last,
+    ret: m.ret,
+    pAlive: m.pAlive,
+    churnProbability: m.churnProbability,
+    h,
+  };
+}
+
+/** NaN (the core's "absent") as null, for snapshots. */
+function orNull(x: number): number | null {
+  return x === x ? x : null;
 }
 
 function lookup(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -268,9 +268,9 @@ export function groupLog(transactions: TransactionInput, fields: FieldNames | un
 class FactWalker {
   purchases = 0;
   spend = 0;
-  first: number | null = null;
-  last: number | null = null;
-  ret: number | null = null;
+  first = NaN;
+  last = NaN;
+  ret = NaN;
   private j = 0;
   private end = 0;
 
@@ -282,9 +282,9 @@ class FactWalker {
   reset(c: number): void {
     this.purchases = 0;
     this.spend = 0;
-    this.first = null;
-    this.last = null;
-    this.ret = null;
+    this.first = NaN;
+    this.last = NaN;
+    this.ret = NaN;
     if (c < this.log.withRows) {
       this.j = this.log.start[c];
       this.end = this.log.start[c + 1];
@@ -305,7 +305,7 @@ class FactWalker {
         this.first = at;
         this.purchases = 1;
       } else {
-        const last = this.last!;
+        const last = this.last;
         if (at - last >= this.windowMs) this.ret = at;
         if (Math.floor(at / MS_PER_DAY) !== Math.floor(last / MS_PER_DAY)) this.purchases++;
       }
@@ -413,7 +413,7 @@ export function snapshotStages(
         if (walker.purchases === 0 && prospects[c] === 0) continue;
         f.refFrequency = refs[k].frequency;
         f.refSpend = refs[k].spend;
-        f.fill(times[k], walker.purchases, walker.spend, walker.first, walker.last, walker.ret, pAlive === pAlive ? pAlive : null, null);
+        f.fill(times[k], walker.purchases, walker.spend, walker.first, walker.last, walker.ret, pAlive, NaN);
         const s = cfg.stageOf(f);
         if (s < 0) throw partitionAt(core, log.keys[c], times[k]);
         visit(c, k, s);
@@ -446,7 +446,7 @@ export function snapshotStages(
         e.type = SCORE;
         e.at = t;
         e.pAlive = pAlive;
-        e.churnProbability = null;
+        e.churnProbability = NaN;
         core.apply(m, e, null, 'lifecycle');
       }
       e.type = TICK;
@@ -590,7 +590,7 @@ function classifySummary<S extends string>(
   const { frequency, totalSpend, firstPurchase, lastPurchase } = s;
   for (let i = 0; i < n; i++) {
     const p = pAlive === null ? NaN : pAlive[i];
-    f.fill(asOf, frequency[i] + 1, totalSpend[i], firstPurchase[i], lastPurchase[i], null, p === p ? p : null, null);
+    f.fill(asOf, frequency[i] + 1, totalSpend[i], firstPurchase[i], lastPurchase[i], NaN, p, NaN);
     const st = cfg.stageOf(f);
     if (st < 0) throw partitionAt(core, s.customerId[i], asOf);
     code[i] = st;

@@ -114,7 +114,7 @@ describe('createLifecycle: configuration', () => {
           f.pAliveThreshold = 0.5;
           f.refFrequency = rf;
           f.refSpend = rs;
-          f.fill(0, k, k === 0 ? 0 : spend, null, null, null, p, null);
+          f.fill(0, k, k === 0 ? 0 : spend, NaN, NaN, NaN, p ?? NaN, NaN);
           f.daysSinceFirstPurchase = k === 0 ? Infinity : F;
           f.daysSinceLastPurchase = k === 0 ? Infinity : L === Infinity ? 5 : L;
           if (f.daysSinceFirstPurchase < f.daysSinceLastPurchase) f.daysSinceFirstPurchase = f.daysSinceLastPurchase;
