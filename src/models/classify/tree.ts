@@ -604,7 +604,8 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
   const entropy = p.criterion === 'entropy';
   const store = new NodeStore(Math.max(16, Math.min(4 * n, 1 << 16)), K);
   const rawImportances = new Float64Array(d);
-  const goLeft = new Uint8Array(data.X.n);
+  // One bit per row (row-indexed, so 1M rows take 128 kB and stay in cache).
+  const goLeft = new Int32Array((data.X.n + 31) >>> 5);
   const tmpIdx = new Int32Array(n);
   const tmpVal = new Float64Array(n);
   const total = new Float64Array(K);
@@ -780,8 +781,12 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
             let a = 0;
             let b = 0;
             for (let q = 0; q < m; q++) {
-              if (lVal[q] === lo) lIdx[a++] = lIdx[q];
-              else tmpIdx[b++] = lIdx[q];
+              const i = lIdx[q];
+              const isLo = lVal[q] === lo ? 1 : 0;
+              lIdx[a] = i;
+              tmpIdx[b] = i;
+              a += isLo;
+              b += 1 - isLo;
             }
             lVal.fill(lo, 0, a);
             lVal.fill(hi, a, m);
@@ -826,33 +831,44 @@ export function buildTree(data: TreeData, pre: Presorted, weight: Float64Array |
     if (local) {
       let a = start;
       let b = 0;
+      const co = bestF * N;
       for (let q = start; q < end; q++) {
         const i = idx[q];
-        if (cols[bestF * N + i] <= bestThr) idx[a++] = i;
-        else tmpIdx[b++] = i;
+        const isLeft = cols[co + i] <= bestThr ? 1 : 0;
+        idx[a] = i;
+        tmpIdx[b] = i;
+        a += isLeft;
+        b += 1 - isLeft;
       }
       idx.set(tmpIdx.subarray(0, b), a);
       bestPos = a;
     } else {
       const ob = bestF * n;
-      for (let q = start; q < end; q++) goLeft[idx[ob + q]] = q < bestPos ? 1 : 0;
+      for (let q = start; q < bestPos; q++) {
+        const i = idx[ob + q];
+        goLeft[i >>> 5] |= 1 << (i & 31);
+      }
+      for (let q = bestPos; q < end; q++) {
+        const i = idx[ob + q];
+        goLeft[i >>> 5] &= ~(1 << (i & 31));
+      }
     }
     for (let f = 0; f < (local ? 0 : d); f++) {
       if (f === bestF) continue;
       const o = f * n;
       let a = o + start;
       let b = 0;
+      // Branch-free: write to both sides, advance one (a ≤ q, so nothing unread is overwritten).
       for (let q = o + start; q < o + end; q++) {
         const i = idx[q];
-        if (goLeft[i] === 1) {
-          idx[a] = i;
-          val[a] = val[q];
-          a++;
-        } else {
-          tmpIdx[b] = i;
-          tmpVal[b] = val[q];
-          b++;
-        }
+        const v = val[q];
+        const bit = (goLeft[i >>> 5] >>> (i & 31)) & 1;
+        idx[a] = i;
+        val[a] = v;
+        tmpIdx[b] = i;
+        tmpVal[b] = v;
+        a += bit;
+        b += 1 - bit;
       }
       idx.set(tmpIdx.subarray(0, b), a);
       val.set(tmpVal.subarray(0, b), a);
