@@ -173,7 +173,8 @@ export interface Lifecycle<S extends string = DefaultLifecycleStage> {
   calibrate(population: CustomerSummary | TransactionInput, options?: LifecycleCalibrateOptions): Lifecycle<S>;
   /**
    * Every customer's stage at `asOf`. From a `CustomerSummary`: the rules on each row's facts
-   * (vectorised; the summary keeps no gaps between purchases, so nobody is `reactivated`, and
+   * (vectorised; purchase occasions = `frequency + 1`, in the summary's own aggregation, and spend
+   * = `totalSpend`; the summary keeps no gaps between purchases, so nobody is `reactivated`, and
    * guards, which depend on the path, do not apply). From transactions: each customer's purchases
    * folded up to `asOf` — exactly `transition` applied to them and a `tick` at `asOf`.
    */
