@@ -61,6 +61,21 @@ export interface OneHotEncoder {
   readonly handleUnknown: 'error' | 'ignore';
   /** The matrix of 0/1 columns for `data` (same kind of input as the fit: records or columns). */
   transform(data: CategoricalData): DesignMatrix;
+  /** The JSON form; {@link oneHotFromJSON} restores the encoder. */
+  toJSON(): OneHotEncoderJson;
+}
+
+/** The JSON form of a {@link OneHotEncoder} (format version 1). */
+export interface OneHotEncoderJson {
+  /** Tag. */
+  readonly model: 'OneHotEncoder';
+  /** Format version. */
+  readonly version: 1;
+  /** As on the encoder. */
+  readonly columns: string[];
+  readonly categories: Record<string, ClassLabel[]>;
+  readonly drop: 'first' | 'none';
+  readonly handleUnknown: 'error' | 'ignore';
 }
 
 const oneHotSchema = z.strictObject({
@@ -170,6 +185,15 @@ export function oneHot(data: CategoricalData, options?: OneHotOptions): OneHotEn
     categories[c] = Object.freeze([...seen].sort(compareLabels));
   }
   issues.throwIfAny(context);
+  return oneHotEncoder(columns, categories, drop, handleUnknown);
+}
+
+function oneHotEncoder(
+  columns: readonly string[],
+  categories: Record<string, readonly ClassLabel[]>,
+  drop: 'first' | 'none',
+  handleUnknown: 'error' | 'ignore',
+): OneHotEncoder {
   const offsets: number[] = [];
   const featureNames: string[] = [];
   for (const c of columns) {
@@ -215,7 +239,54 @@ export function oneHot(data: CategoricalData, options?: OneHotOptions): OneHotEn
     drop,
     handleUnknown,
     transform,
+    toJSON: (): OneHotEncoderJson => ({
+      model: 'OneHotEncoder',
+      version: 1,
+      columns: [...columns],
+      categories: Object.fromEntries(columns.map((c) => [c, [...categories[c]]])),
+      drop,
+      handleUnknown,
+    }),
   });
+}
+
+
+/**
+ * Restores a one-hot encoder from {@link OneHotEncoder.toJSON} (after `JSON.parse`): the same
+ * categories, names and behaviour.
+ *
+ * @throws {@link InvalidInputError} (paths under `json`) when the object is not a version-1 encoder.
+ *
+ * @example
+ * ```ts
+ * import { oneHot, oneHotFromJSON } from 'clmkit/models';
+ * const enc = oneHot({ plan: ['basic', 'pro', 'basic'] }, { drop: 'first' });
+ * const back = oneHotFromJSON(JSON.parse(JSON.stringify(enc)));
+ * console.log(back.featureNames, back.transform({ plan: ['pro'] }).data); // [ 'plan_pro' ] Float64Array(1) [ 1 ]
+ * ```
+ */
+export function oneHotFromJSON(json: unknown): OneHotEncoder {
+  const context = 'oneHotFromJSON';
+  const fail = (path: string, message: string): never => {
+    throw new InvalidInputError(context, [{ path: `json${path}`, message }]);
+  };
+  if (typeof json !== 'object' || json === null) return fail('', `expected the object written by toJSON(), got ${show(json)}`);
+  const j = json as Partial<Record<keyof OneHotEncoderJson, unknown>>;
+  if (j.model !== 'OneHotEncoder') fail('.model', `expected 'OneHotEncoder', got ${show(j.model)}`);
+  if (j.version !== 1) fail('.version', `expected 1, got ${show(j.version)}`);
+  if (j.drop !== 'first' && j.drop !== 'none') return fail('.drop', `expected 'first' or 'none', got ${show(j.drop)}`);
+  if (j.handleUnknown !== 'error' && j.handleUnknown !== 'ignore') return fail('.handleUnknown', `expected 'error' or 'ignore', got ${show(j.handleUnknown)}`);
+  if (!Array.isArray(j.columns) || !j.columns.every((c) => typeof c === 'string')) return fail('.columns', 'expected an array of field names');
+  const columns = j.columns;
+  const cats = j.categories;
+  if (typeof cats !== 'object' || cats === null) return fail('.categories', 'expected an object of category arrays');
+  const categories: Record<string, readonly ClassLabel[]> = {};
+  for (const c of columns) {
+    const v = (cats as Record<string, unknown>)[c];
+    if (!Array.isArray(v) || !v.every(isLabel)) return fail(`.categories.${c}`, 'expected an array of categories');
+    categories[c] = Object.freeze([...v]);
+  }
+  return oneHotEncoder(columns, categories, j.drop, j.handleUnknown);
 }
 
 /** Options of {@link standardize}. */
@@ -250,6 +321,22 @@ export interface StandardScaler {
   transform(X: DesignMatrixInput): DesignMatrix;
   /** Undoes {@link StandardScaler.transform}: `x · scale + mean` on the scaled columns. */
   inverseTransform(X: DesignMatrixInput): DesignMatrix;
+  /** The JSON form; {@link standardScalerFromJSON} restores the scaler exactly. */
+  toJSON(): StandardScalerJson;
+}
+
+/** The JSON form of a {@link StandardScaler} (format version 1). */
+export interface StandardScalerJson {
+  /** Tag. */
+  readonly model: 'StandardScaler';
+  /** Format version. */
+  readonly version: 1;
+  /** As on the scaler. */
+  readonly columns: number[];
+  readonly columnNames: string[];
+  readonly mean: number[];
+  readonly scale: number[];
+  readonly nCols: number;
 }
 
 const standardizeSchema = z.strictObject({
@@ -326,7 +413,11 @@ export function standardize(X: DesignMatrixInput, options?: StandardizeOptions):
       scale[k] = sd < 10 * Number.EPSILON * Math.max(Math.abs(mu[k]), 1) ? 1 : sd;
     }
   }
-  const columnNames = cols.map((j) => m.columnNames[j]);
+  return standardScaler(cols, cols.map((j) => m.columnNames[j]), mean, scale, nCols);
+}
+
+function standardScaler(cols: number[], columnNames: string[], mean: Float64Array, scale: Float64Array, nCols: number): StandardScaler {
+  const p = cols.length;
 
   function apply(Y: DesignMatrixInput, inverse: boolean): DesignMatrix {
     const tctx = inverse ? 'StandardScaler.inverseTransform' : 'StandardScaler.transform';
@@ -353,5 +444,52 @@ export function standardize(X: DesignMatrixInput, options?: StandardizeOptions):
     nCols,
     transform: (Y: DesignMatrixInput) => apply(Y, false),
     inverseTransform: (Y: DesignMatrixInput) => apply(Y, true),
+    toJSON: (): StandardScalerJson => ({
+      model: 'StandardScaler',
+      version: 1,
+      columns: [...cols],
+      columnNames: [...columnNames],
+      mean: [...mean],
+      scale: [...scale],
+      nCols,
+    }),
   });
+}
+
+/**
+ * Restores a scaler from {@link StandardScaler.toJSON} (after `JSON.parse`), exactly.
+ *
+ * @throws {@link InvalidInputError} (paths under `json`) when the object is not a version-1 scaler.
+ *
+ * @example
+ * ```ts
+ * import { standardize, standardScalerFromJSON } from 'clmkit/models';
+ * const scaler = standardize([[1, 10], [3, 10], [5, 10]]);
+ * const back = standardScalerFromJSON(JSON.parse(JSON.stringify(scaler)));
+ * console.log(back.transform([[3, 12]]).data); // Float64Array(2) [ 0, 2 ]
+ * ```
+ */
+export function standardScalerFromJSON(json: unknown): StandardScaler {
+  const context = 'standardScalerFromJSON';
+  const fail = (path: string, message: string): never => {
+    throw new InvalidInputError(context, [{ path: `json${path}`, message }]);
+  };
+  if (typeof json !== 'object' || json === null) return fail('', `expected the object written by toJSON(), got ${show(json)}`);
+  const j = json as Partial<Record<keyof StandardScalerJson, unknown>>;
+  if (j.model !== 'StandardScaler') fail('.model', `expected 'StandardScaler', got ${show(j.model)}`);
+  if (j.version !== 1) fail('.version', `expected 1, got ${show(j.version)}`);
+  const nCols = j.nCols;
+  if (typeof nCols !== 'number' || !Number.isInteger(nCols) || nCols < 0) return fail('.nCols', `expected a column count, got ${show(nCols)}`);
+  const cols: unknown = j.columns;
+  if (!Array.isArray(cols) || !cols.every((c) => Number.isInteger(c) && (c as number) >= 0 && (c as number) < nCols)) {
+    return fail('.columns', `expected column indices in [0, ${nCols})`);
+  }
+  const k = cols.length;
+  const names: unknown = j.columnNames;
+  if (!Array.isArray(names) || names.length !== k || !names.every((c) => typeof c === 'string')) return fail('.columnNames', `expected ${k} names`);
+  const nums = (v: unknown, path: string): Float64Array => {
+    if (!Array.isArray(v) || v.length !== k || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) return fail(path, `expected ${k} finite numbers`);
+    return Float64Array.from(v as number[]);
+  };
+  return standardScaler(cols as number[], names, nums(j.mean, '.mean'), nums(j.scale, '.scale'), nCols);
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/errors.js';
-import { oneHot, standardize } from '../../../src/models/prep/encode.js';
+import { oneHot, oneHotFromJSON, standardize, standardScalerFromJSON } from '../../../src/models/prep/encode.js';
 import { toMatrix } from '../../../src/models/prep/matrix.js';
 import { loadTelco, TELCO_FIXTURE, TELCO_MISSING } from '../../helpers/telco.js';
 
@@ -126,6 +126,29 @@ describe('standardize', () => {
       }),
       { seed: 3, numRuns: 100 },
     );
+  });
+});
+
+describe('toJSON / fromJSON', () => {
+  it('a one-hot encoder and a scaler restore exactly', () => {
+    const cols = { plan: ['b', 'a', 'c', 'a'], level: [2, 10, 2, 1] };
+    const enc = oneHot(cols, { drop: 'first', handleUnknown: 'ignore' });
+    const back = oneHotFromJSON(JSON.parse(JSON.stringify(enc)));
+    expect(back.featureNames).toEqual(enc.featureNames);
+    expect(back.categories).toEqual(enc.categories);
+    expect(back.transform({ plan: ['c', 'zz'], level: [10, 2] }).data).toEqual(enc.transform({ plan: ['c', 'zz'], level: [10, 2] }).data);
+    const X = [
+      [1, 5, 0.5],
+      [2, 5, 10],
+      [6, 5, 20],
+    ];
+    const s = standardize(X, { columns: [0, 2] });
+    const s2 = standardScalerFromJSON(JSON.parse(JSON.stringify(s)));
+    expect(s2.mean).toEqual(s.mean);
+    expect(s2.scale).toEqual(s.scale);
+    expect(s2.transform(X).data).toEqual(s.transform(X).data);
+    expect(() => oneHotFromJSON({ ...enc.toJSON(), drop: 'x' })).toThrow(/json.drop/);
+    expect(() => standardScalerFromJSON({ ...s.toJSON(), mean: [1] })).toThrow(/json.mean/);
   });
 });
 
