@@ -10,8 +10,10 @@
  * {@link fitDecisionTree} does, with each drawn row weighted by how often it was drawn and
  * `maxFeatures` columns drawn per node. As in scikit-learn, `minSamplesLeaf` and
  * `minSamplesSplit` count distinct rows, and leaf class shares are weighted by the draw counts.
- * Every column is sorted once for the whole forest; each tree restricts that order to its own
- * rows, so no tree sorts anything.
+ * Large nodes use the columns' sorted order, computed once for the whole forest and restricted
+ * to each tree's rows; nodes small enough that sorting their few candidate columns is cheaper
+ * (all nodes, for data of Telco's size) sort them from a column-major copy of `X`, skipping
+ * columns already found constant in an ancestor (as scikit-learn's splitter does).
  *
  * Predictions average the trees' class probabilities (or values). The out-of-bag (OOB)
  * prediction of a training row averages the trees whose bootstrap sample missed it; the OOB
