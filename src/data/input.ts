@@ -66,7 +66,10 @@ export function resolveFields(fields: { readonly [K in keyof FieldNames]?: strin
 export interface RowReader {
   readonly n: number;
   readonly kind: 'records' | 'columns';
-  /** Set when kind is 'records'. */
+  /**
+   * Set when kind is 'records'. Its elements are not checked yet: {@link parseLog} throws
+   * (see {@link checkRecords}) if any is not an object, before returning anything.
+   */
   readonly records?: readonly Readonly<Record<string, unknown>>[];
   /** Set when kind is 'columns'. */
   readonly columns?: {
@@ -94,13 +97,8 @@ function isArrayLike(v: unknown): v is ArrayLike<unknown> {
  */
 export function rowReader(input: TransactionInput, f: Fields, context: string): RowReader {
   if (Array.isArray(input)) {
+    // Each element is checked to be an object by parseLog, in the same pass that reads it.
     const records = input as readonly Readonly<Record<string, unknown>>[];
-    const issues = new IssueCollector();
-    for (let i = 0; i < records.length; i++) {
-      const r: unknown = records[i];
-      if (r === null || typeof r !== 'object') issues.add('transactions', `expected a record object, got ${show(r)}`, i);
-    }
-    issues.throwIfAny(context);
     return { n: records.length, kind: 'records', records, mayHaveAmount: true };
   }
   const maybe: unknown = input;
@@ -130,6 +128,21 @@ export function rowReader(input: TransactionInput, f: Fields, context: string): 
   throw new InvalidInputError(context, [
     { path: 'transactions', message: `expected an array of records or an object of columns, got ${show(input)}` },
   ]);
+}
+
+/**
+ * Throws an InvalidInputError naming every element of `records` that is not an object (null
+ * included); returns when all are objects.
+ *
+ * @internal
+ */
+export function checkRecords(records: readonly unknown[], context: string): void {
+  const issues = new IssueCollector();
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (r === null || typeof r !== 'object') issues.add('transactions', `expected a record object, got ${show(r)}`, i);
+  }
+  issues.throwIfAny(context);
 }
 
 /** Options for {@link parseLog}. @internal */
@@ -460,73 +473,107 @@ function parseRows(reader: RowReader, f: Fields, context: string, opts: ParseOpt
   const amount = reader.mayHaveAmount ? new Float64Array(n) : null;
   const b = new LogBuilder(f, opts);
   const hasField = reader.mayHaveAmount;
-  const cols = reader.columns;
-  const recs = reader.records;
-  const idF = f.customerId;
-  const tsF = f.timestamp;
-  const amF = f.amount;
   const rejectNegative = opts.rejectNegative;
   const known = b.byString;
   let lastId: unknown = undefined;
   let lastC = -1;
   let fastAmounts = 0;
-  const ids = cols?.id;
-  const tss = cols?.timestamp;
-  const ams = cols?.amount;
-  for (let i = 0; i < n; i++) {
-    let id: unknown, rawTs: unknown, rawAmount: unknown;
-    if (ids !== undefined) {
-      id = ids[i];
-      rawTs = tss![i];
-      rawAmount = ams === undefined ? undefined : ams[i];
-    } else {
-      const r = recs![i];
-      id = r[idF];
-      rawTs = r[tsF];
-      rawAmount = r[amF];
-    }
-    // Fast path: an id seen before (as a string), a numeric or ISO timestamp, a valid amount.
-    // Anything else (a new id, a bad value, a missing amount) goes through addRow, which decides.
-    if (typeof id === 'string') {
-      const c = id === lastId ? lastC : (known.get(id) ?? -1);
-      if (c >= 0) {
-        const t =
-          typeof rawTs === 'number'
-            ? Math.abs(rawTs) <= MAX_EPOCH_MS
-              ? rawTs
-              : NaN
-            : typeof rawTs === 'string'
-              ? parseIsoTimestamp(rawTs)
-              : NaN;
-        if (t === t) {
-          if (amount === null) {
-            status[i] = 0;
-            customer[i] = c;
-            ms[i] = t;
-            lastId = id;
-            lastC = c;
-            continue;
-          }
-          if (typeof rawAmount === 'number' && rawAmount - rawAmount === 0 && !(rawAmount < 0 && rejectNegative)) {
-            status[i] = 0;
-            customer[i] = c;
-            ms[i] = t;
-            amount[i] = rawAmount;
-            fastAmounts++;
-            lastId = id;
-            lastC = c;
-            continue;
+  // Two copies of one loop, records and columns, so that each reads its values with one kind of
+  // load (a field of like-shaped objects, or an element) and keeps numbers unboxed.
+  const recs = reader.records;
+  const cols = reader.columns;
+  if (recs !== undefined) {
+    // A user's timestamp parser must not see any row of input that is rejected as a whole.
+    if (opts.parseTimestamp !== undefined) checkRecords(recs, context);
+    const idF = f.customerId;
+    const tsF = f.timestamp;
+    const amF = f.amount;
+    for (let i = 0; i < n; i++) {
+      const r = recs[i];
+      if (typeof r !== 'object' || (r as unknown) === null) checkRecords(recs, context); // throws
+      const id = r[idF];
+      const rawTs = r[tsF];
+      const rawAmount = r[amF];
+      // Fast path: an id seen before (as a string), a numeric or ISO timestamp, a valid amount.
+      // Anything else (a new id, a bad value, a missing amount) goes through addRow, which decides.
+      if (typeof id === 'string') {
+        const c = id === lastId ? lastC : (known.get(id) ?? -1);
+        if (c >= 0) {
+          const t = typeof rawTs === 'string' ? parseIsoTimestamp(rawTs) : typeof rawTs === 'number' && Math.abs(rawTs) <= MAX_EPOCH_MS ? rawTs : NaN;
+          if (t === t) {
+            if (amount === null) {
+              status[i] = 0;
+              customer[i] = c;
+              ms[i] = t;
+              lastId = id;
+              lastC = c;
+              continue;
+            }
+            if (typeof rawAmount === 'number' && rawAmount - rawAmount === 0 && !(rawAmount < 0 && rejectNegative)) {
+              status[i] = 0;
+              customer[i] = c;
+              ms[i] = t;
+              amount[i] = rawAmount;
+              fastAmounts++;
+              lastId = id;
+              lastC = c;
+              continue;
+            }
           }
         }
       }
+      status[i] = b.addRow(id, rawTs, rawAmount, i, hasField);
+      customer[i] = b.customer;
+      ms[i] = b.ms;
+      if (amount !== null) amount[i] = b.amount;
+      if (b.customer >= 0 && typeof id === 'string') {
+        lastId = id;
+        lastC = b.customer;
+      }
     }
-    status[i] = b.addRow(id, rawTs, rawAmount, i, hasField);
-    customer[i] = b.customer;
-    ms[i] = b.ms;
-    if (amount !== null) amount[i] = b.amount;
-    if (b.customer >= 0 && typeof id === 'string') {
-      lastId = id;
-      lastC = b.customer;
+  } else if (cols !== undefined) {
+    const ids = cols.id;
+    const tss = cols.timestamp;
+    const ams = cols.amount;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      const rawTs = tss[i];
+      const rawAmount = ams === undefined ? undefined : ams[i];
+      // The same fast path as for records.
+      if (typeof id === 'string') {
+        const c = id === lastId ? lastC : (known.get(id) ?? -1);
+        if (c >= 0) {
+          const t = typeof rawTs === 'string' ? parseIsoTimestamp(rawTs) : typeof rawTs === 'number' && Math.abs(rawTs) <= MAX_EPOCH_MS ? rawTs : NaN;
+          if (t === t) {
+            if (amount === null) {
+              status[i] = 0;
+              customer[i] = c;
+              ms[i] = t;
+              lastId = id;
+              lastC = c;
+              continue;
+            }
+            if (typeof rawAmount === 'number' && rawAmount - rawAmount === 0 && !(rawAmount < 0 && rejectNegative)) {
+              status[i] = 0;
+              customer[i] = c;
+              ms[i] = t;
+              amount[i] = rawAmount;
+              fastAmounts++;
+              lastId = id;
+              lastC = c;
+              continue;
+            }
+          }
+        }
+      }
+      status[i] = b.addRow(id, rawTs, rawAmount, i, hasField);
+      customer[i] = b.customer;
+      ms[i] = b.ms;
+      if (amount !== null) amount[i] = b.amount;
+      if (b.customer >= 0 && typeof id === 'string') {
+        lastId = id;
+        lastC = b.customer;
+      }
     }
   }
   b.amountsSeen += fastAmounts;

@@ -429,6 +429,17 @@ describe('summarize: invalid input names the field and the row', () => {
     const unequal = issuesOf(() => summarize({ customerId: ['a', 'b'], timestamp: ['2024-01-01'] }));
     expect(unequal.issues[0].message).toContain('customerId has 2 values, timestamp 1');
     expect(issuesOf(() => summarize([null, 3] as never)).issues.map((i) => i.row)).toEqual([0, 1]);
+    // Checked in the reading pass: a bad element after good rows still names every bad element,
+    // and a custom timestamp parser never sees rows of input that is rejected as a whole.
+    const seen: number[] = [];
+    const mixed = [{ customerId: 'a', timestamp: '01/02/2024' }, 7, { customerId: 'b', timestamp: '2024-01-01' }, null];
+    const err = issuesOf(() => summarize(mixed as never, { parseTimestamp: (_v, row) => (seen.push(row), 0) }));
+    expect(err.issues.map((i) => [i.path, i.row])).toEqual([
+      ['transactions', 1],
+      ['transactions', 3],
+    ]);
+    expect(seen).toEqual([]);
+    expect(issuesOf(() => summarize(mixed as never)).issues.map((i) => i.row)).toEqual([1, 3]);
   });
 
   it('invalid options are named, including unknown ones (typos)', () => {
