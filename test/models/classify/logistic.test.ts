@@ -176,6 +176,56 @@ describe('recovery and invariants', () => {
     for (const v of g) expect(Math.abs(v) / n).toBeLessThan(1e-11);
   });
 
+  it('sparse one-hot designs (the CSR path), with and without an intercept, binary and multinomial: gradient ~0', () => {
+    const rng = createRandom(31);
+    const n = 400;
+    const p = 12; // 2 numeric + 10 one-hot columns (2 fields of 5) → density ≈ 1/3
+    const X: number[][] = [];
+    const yb: number[] = [];
+    const ym: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = new Array<number>(p).fill(0);
+      row[0] = rng.normal();
+      row[1] = rng.normal();
+      const a = rng.int(5);
+      const b = rng.int(5);
+      row[2 + a] = 1;
+      row[7 + b] = 1;
+      X.push(row);
+      const eta = 0.7 * row[0] - 0.4 * row[1] + (a - 2) * 0.3 - (b === 1 ? 0.8 : 0);
+      yb.push(rng.next() < 1 / (1 + Math.exp(-eta)) ? 1 : 0);
+      ym.push(['x', 'y', 'z'][eta > 0.4 ? 2 : eta > -0.4 ? 1 : 0]);
+    }
+    for (const fitIntercept of [true, false]) {
+      const l2 = 0.5;
+      const m = binary(fitLogistic(X, yb, { l2, fitIntercept }));
+      expect(m.converged).toBe(true);
+      const pr = m.predictProba(X);
+      const g = new Float64Array(p + 1);
+      for (let i = 0; i < n; i++) {
+        const r = pr[i] - yb[i];
+        for (let j = 0; j < p; j++) g[j] += r * X[i][j];
+        g[p] += r;
+      }
+      for (let j = 0; j < p; j++) expect(Math.abs(g[j] + l2 * m.coefficients[j])).toBeLessThan(1e-8);
+      if (fitIntercept) expect(Math.abs(g[p])).toBeLessThan(1e-8);
+      const mm = fitLogistic(X, ym, { l2, fitIntercept }) as MultinomialLogisticModel;
+      expect(mm.converged).toBe(true);
+      const P = mm.predictProba(X);
+      for (let c = 0; c < 3; c++) {
+        const gc = new Float64Array(p + 1);
+        for (let i = 0; i < n; i++) {
+          const r = P[i * 3 + c] - (ym[i] === mm.classes[c] ? 1 : 0);
+          for (let j = 0; j < p; j++) gc[j] += r * X[i][j];
+          gc[p] += r;
+        }
+        for (let j = 0; j < p; j++) expect(Math.abs(gc[j] + l2 * mm.coefficients[c * p + j])).toBeLessThan(1e-8);
+        if (fitIntercept) expect(Math.abs(gc[p])).toBeLessThan(1e-8);
+      }
+      if (fitIntercept) expect(Math.abs(mm.intercept.reduce((s, v) => s + v, 0))).toBeLessThan(1e-10);
+    }
+  });
+
   it('labels of any kind; predict uses the threshold; string classes sorted', () => {
     const X = [[0], [1], [2], [3], [4], [5]];
     const m = binary(fitLogistic(X, ['stay', 'stay', 'churn', 'stay', 'churn', 'churn']));
