@@ -29,7 +29,7 @@
  * else is in logs, and A0 = I(t_x)·(1 − e^{ln I(T) − ln I(t_x)}) via log1mexp. Where the series
  * would need more than a few thousand terms (z within ~1e-3 of 1, e.g. α/β ≈ 1e-4 with t_x = 0),
  * A0 comes instead from adaptive Gauss–Kronrod (7/15) quadrature of its integral in
- * v = ln(α+τ), scaled by its maximum. Against 50-digit mpmath values the log-likelihood agrees
+ * v = ln(min(α, β) + τ), scaled by its maximum. Against 50-digit mpmath values the log-likelihood agrees
  * to ~1e-13 relative over x ≤ 1,000, t_x, T ≤ 1,000 and parameters from 0.008 to 400.
  *
  * ## Gradient (analytic)
@@ -68,7 +68,7 @@ import {
   type BtydModelJson,
   type CustomerRfm,
   type RfmData,
-  type RfmInput,
+  type BtydInput,
   type TransactionModel,
 } from './common.js';
 
@@ -87,16 +87,19 @@ export type ParetoNbdParams = {
 // ---------------------------------------------------------------------------------------------
 // The Gauss hypergeometric part: F(1, b; c; z) by its series, with derivatives
 
-/** Terms of the 2F1 series before it gives way to quadrature (z too close to 1). */
-const MAX_SERIES_TERMS = 4000;
+/** Terms of the 2F1 series before it gives way to the continued fraction (z close to 1). */
+const MAX_SERIES_TERMS = 1500;
 const SERIES_EPS = 1e-17;
+/** Steps of the continued fraction before it gives way to quadrature (z extremely close to 1). */
+const MAX_FRACTION_STEPS = 20_000;
 
 /**
  * ln F(1, b; c; z) and its partial derivatives ∂/∂b, ∂/∂c, ∂/∂z of ln F, for 0 < b < c and
  * 0 ≤ z < 1, by the power series Σ (b)_n/(c)_n zⁿ: every term is positive and each ratio
  * z(b+n)/(c+n) is below z, so the tail after a term t is below t·z/(1−z). Writes
- * [ln F, ∂_b, ∂_c, ∂_z] into `out` and returns true, or returns false when the series would need
- * more than {@link MAX_SERIES_TERMS} terms (z very close to 1 and c − b small).
+ * [ln F, ∂_b, ∂_c, ∂_z] into `out` and returns true. When the series would need more than
+ * {@link MAX_SERIES_TERMS} terms (z close to 1) it hands over to the continued fraction
+ * ({@link logHyp1ByFraction}), and returns false only when that fails too.
  */
 function logHyp1(b: number, c: number, z: number, out: Float64Array, at: number): boolean {
   let term = 1;
@@ -125,7 +128,67 @@ function logHyp1(b: number, c: number, z: number, out: Float64Array, at: number)
       return true;
     }
   }
-  return false;
+  return logHyp1ByFraction(b, c, z, out, at);
+}
+
+/**
+ * F(1, b; c; z) by Gauss's continued fraction (the S-fraction of F(b, 1; c; z)/F(b, 0; c−1; z)),
+ * F = 1/(1 − k₁z/(1 − k₂z/(1 − …))) with k_{2n+1} = (b+n)(c−1+n)/((c−1+2n)(c+2n)) and
+ * k_{2n} = n(c−1−b+n)/((c−2+2n)(c−1+2n)), all positive for c > b > 0, evaluated by the modified
+ * Lentz method. Near z = 1 it needs about 18/√(1−z) steps where the series needs ~40/(1−z).
+ * NaN when it has not converged in {@link MAX_FRACTION_STEPS} steps.
+ */
+function hyp1Fraction(b: number, c: number, z: number): number {
+  const tiny = 1e-300;
+  let f = 1;
+  let C = 1;
+  let D = 0;
+  for (let j = 1; j <= MAX_FRACTION_STEPS; j++) {
+    let k: number;
+    if (j % 2 === 1) {
+      const n = (j - 1) / 2;
+      k = ((b + n) * (c - 1 + n)) / ((c - 1 + 2 * n) * (c + 2 * n));
+    } else {
+      const n = j / 2;
+      k = (n * (c - 1 - b + n)) / ((c - 2 + 2 * n) * (c - 1 + 2 * n));
+    }
+    const aj = -k * z;
+    D = 1 + aj * D;
+    if (D === 0) D = tiny;
+    C = 1 + aj / C;
+    if (C === 0) C = tiny;
+    D = 1 / D;
+    const delta = C * D;
+    f *= delta;
+    if (Math.abs(delta - 1) <= 1e-16) return 1 / f;
+  }
+  return NaN;
+}
+
+/**
+ * The continued-fraction branch of {@link logHyp1}: ln F from {@link hyp1Fraction}; ∂ ln F/∂z
+ * exactly from F through the recurrence of the series' terms,
+ * z F′ = [b z F − (c−1)(F−1)]/(1−z); ∂/∂b and ∂/∂c by central differences of ln F (relative
+ * step 1e-5, error ~1e-10). False when the fraction does not converge either.
+ */
+function logHyp1ByFraction(b: number, c: number, z: number, out: Float64Array, at: number): boolean {
+  // ~18/√(1−z) steps: leave z within ~1e-6 of 1 to the quadrature straight away
+  if (18 / Math.sqrt(1 - z) > MAX_FRACTION_STEPS) return false;
+  const F = hyp1Fraction(b, c, z);
+  if (!(F >= 1 && Number.isFinite(F))) return false;
+  const hb = 1e-5 * Math.max(1, b);
+  const hc = 1e-5 * Math.max(1, c);
+  const bUp = hyp1Fraction(b + hb, c, z);
+  const bDn = hyp1Fraction(b - hb, c, z);
+  const cUp = hyp1Fraction(b, c + hc, z);
+  const cDn = hyp1Fraction(b, c - hc, z);
+  if (!(bUp > 0 && bDn > 0 && cUp > 0 && cDn > 0)) return false;
+  out[at] = Math.log(F);
+  out[at + 1] = (Math.log(bUp) - Math.log(bDn)) / (2 * hb);
+  out[at + 2] = (Math.log(cUp) - Math.log(cDn)) / (2 * hc);
+  // F′/F = [b F − (c−1)(F−1)/z]/((1−z) F); at z → 0 this tends to b/c, but z is near 1 here
+  out[at + 3] = (b * F - ((c - 1) * (F - 1)) / z) / ((1 - z) * F);
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,6 +287,26 @@ const HYP = new Float64Array(8);
 const A0 = new Float64Array(5);
 const QUAD = new Float64Array(5);
 
+/** The last (b, c, z) evaluated at the t_x end, and whether it succeeded (its values stay in HYP[0..4)). */
+let memoB = NaN;
+let memoC = NaN;
+let memoZ = NaN;
+let memoOk = false;
+
+/**
+ * {@link logHyp1} into HYP[0..4), remembering the last arguments: the fit visits the triples
+ * sorted by (x, t_x), so customers with the same x and t_x (all x = 0 customers, for one) share
+ * the t_x end's series.
+ */
+function cachedHyp1(b: number, c: number, z: number): boolean {
+  if (b === memoB && c === memoC && z === memoZ) return memoOk;
+  memoOk = logHyp1(b, c, z, HYP, 0);
+  memoB = b;
+  memoC = c;
+  memoZ = z;
+  return memoOk;
+}
+
 /**
  * ln A0 and ∂ ln A0/∂(r, α, s, β) into {@link A0}, where (Fader & Hardie 2005, note 008)
  *
@@ -235,9 +318,10 @@ const QUAD = new Float64Array(5);
  *     α ≥ β:  I(y) = (α+y)^−(r+x) (β+y)^−s   F(1, r+x; a+1; (α−β)/(α+y)),
  *     α < β:  I(y) = (α+y)^(1−r−x) (β+y)^−(s+1) F(1, s+1; a+1; (β−α)/(β+y)),
  *
- * whose series has positive terms and an argument in [0, 1). When the series would be too slow
- * (argument within ~1e-3 of 1), A0 comes from adaptive Gauss–Kronrod quadrature of the integral
- * in v = ln(α+τ) instead, with the gradient from differentiating under the integral sign.
+ * whose series has positive terms and an argument in [0, 1) (near 1, Gauss's continued fraction).
+ * When the argument is within ~1e-6 of 1, A0 comes from adaptive Gauss–Kronrod quadrature of
+ * the integral in v = ln(min(α, β) + τ) instead, with the gradient from differentiating under
+ * the integral sign.
  * A0 = 0 (ln A0 = −∞, gradient 0) when t_x = T.
  */
 function computeLogA0(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): void {
@@ -251,9 +335,9 @@ function computeLogA0(r: number, alpha: number, s: number, beta: number, x: numb
   // series at y = t_x (slot 0) and y = T (slot 4)
   let ok: boolean;
   if (!swap) {
-    ok = logHyp1(r + x, a + 1, (alpha - beta) / (alpha + tx), HYP, 0) && logHyp1(r + x, a + 1, (alpha - beta) / (alpha + T), HYP, 4);
+    ok = cachedHyp1(r + x, a + 1, (alpha - beta) / (alpha + tx)) && logHyp1(r + x, a + 1, (alpha - beta) / (alpha + T), HYP, 4);
   } else {
-    ok = logHyp1(s + 1, a + 1, (beta - alpha) / (beta + tx), HYP, 0) && logHyp1(s + 1, a + 1, (beta - alpha) / (beta + T), HYP, 4);
+    ok = cachedHyp1(s + 1, a + 1, (beta - alpha) / (beta + tx)) && logHyp1(s + 1, a + 1, (beta - alpha) / (beta + T), HYP, 4);
   }
   if (!ok) {
     logA0ByQuadrature(r, alpha, s, beta, x, tx, T);
@@ -318,25 +402,30 @@ function logA0ByQuadrature(r: number, alpha: number, s: number, beta: number, x:
   const p = r + x;
   const q = s + 1;
   const a = r + s + x;
-  const v0 = Math.log(alpha + tx);
-  const v1 = Math.log(alpha + T);
-  const base = alpha + tx;
-  // ln of the integrand h(v) = e^{(1−p)v} (β+τ)^−q, τ = e^v − α written without cancellation
+  // v = ln(m + τ) with m = min(α, β): the integrand's sharp part, (m+τ)^−·, becomes smooth in v
+  const m = Math.min(alpha, beta);
+  const base = m + tx;
+  const v0 = Math.log(base);
+  const v1 = Math.log(m + T);
+  // ln of the integrand in v, (α+τ)^−p (β+τ)^−q (m+τ), with τ = e^v − m written without cancellation
   const logH = (v: number): number => {
     const tau = tx + base * Math.expm1(v - v0);
-    return (1 - p) * v - q * Math.log(beta + tau);
+    return -p * Math.log(alpha + tau) - q * Math.log(beta + tau) + v;
   };
   let shift = -Infinity;
   for (let i = 0; i <= 32; i++) shift = Math.max(shift, logH(v0 + ((v1 - v0) * i) / 32));
   integrate(
     (v, out) => {
       const tau = tx + base * Math.expm1(v - v0);
+      const at = alpha + tau;
       const bt = beta + tau;
-      const h = Math.exp((1 - p) * v - q * Math.log(bt) - shift);
+      const la = Math.log(at);
+      const lb = Math.log(bt);
+      const h = Math.exp(-p * la - q * lb + v - shift);
       out[0] = h;
-      out[1] = -v * h; // ∂/∂r
-      out[2] = (-p * h) / Math.exp(v); // ∂/∂α
-      out[3] = -Math.log(bt) * h; // ∂/∂s
+      out[1] = -la * h; // ∂/∂r
+      out[2] = (-p * h) / at; // ∂/∂α
+      out[3] = -lb * h; // ∂/∂s
       out[4] = (-q * h) / bt; // ∂/∂β
     },
     5,
@@ -432,18 +521,31 @@ interface PreparedData {
 
 function prepare(data: RfmData): PreparedData {
   const c = compressRfm(data);
+  const m = c.frequency.length;
+  // sorted by (x, t_x, T), so that equal (x, t_x) are adjacent (see cachedHyp1)
+  const order = Array.from({ length: m }, (_, i) => i).sort(
+    (i, j) => c.frequency[i] - c.frequency[j] || c.recency[i] - c.recency[j] || c.T[i] - c.T[j],
+  );
+  const x = new Float64Array(m);
+  const tx = new Float64Array(m);
+  const T = new Float64Array(m);
+  const w = new Float64Array(m);
   let totalWeight = 0;
-  for (let i = 0; i < c.weights.length; i++) totalWeight += c.weights[i];
   const slot = new Map<number, number>();
-  const xIndex = new Int32Array(c.frequency.length);
-  for (let i = 0; i < c.frequency.length; i++) {
-    const x = c.frequency[i];
-    let k = slot.get(x);
-    if (k === undefined) slot.set(x, (k = slot.size));
+  const xIndex = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const o = order[i];
+    x[i] = c.frequency[o];
+    tx[i] = c.recency[o];
+    T[i] = c.T[o];
+    w[i] = c.weights[o];
+    totalWeight += w[i];
+    let k = slot.get(x[i]);
+    if (k === undefined) slot.set(x[i], (k = slot.size));
     xIndex[i] = k;
   }
   const xs = Float64Array.from(slot.keys());
-  return { x: c.frequency, tx: c.recency, T: c.T, w: c.weights, totalWeight, xs, xIndex, lgx: new Float64Array(xs.length), dgx: new Float64Array(xs.length) };
+  return { x, tx, T, w, totalWeight, xs, xIndex, lgx: new Float64Array(xs.length), dgx: new Float64Array(xs.length) };
 }
 
 /**
@@ -519,7 +621,7 @@ function checkParams(params: unknown, context: string): ParetoNbdParams {
  * console.log(ll.toFixed(4)); // -14.5255
  * ```
  */
-export function paretoNbdLogLikelihood(params: ParetoNbdParams, data: RfmInput): number {
+export function paretoNbdLogLikelihood(params: ParetoNbdParams, data: BtydInput): number {
   const context = 'paretoNbdLogLikelihood';
   const p = checkParams(params, context);
   const d = prepare(readRfm(data, context));
@@ -607,11 +709,11 @@ export interface ParetoNbdModel extends TransactionModel {
    */
   conditionalExpectedPurchases(t: number, customer: CustomerRfm): number;
   /** …for columns of customers: one value per row. */
-  conditionalExpectedPurchases(t: number, customers: RfmInput): Float64Array;
+  conditionalExpectedPurchases(t: number, customers: BtydInput): Float64Array;
   /** P(alive at T | x, t_x, T) = 1 / (1 + s/(r+s+x) · (α+T)^(r+x) (β+T)^s · A0). */
   probabilityAlive(customer: CustomerRfm): number;
   /** …for columns of customers: one value per row. */
-  probabilityAlive(customers: RfmInput): Float64Array;
+  probabilityAlive(customers: BtydInput): Float64Array;
   /** P(X(t) = n): the probability that a customer just acquired makes n repeat purchases in (0, t]. */
   probabilityOfPurchases(n: number, t: number): number;
   /** The versioned JSON form ({@link paretoNbdFromJSON} restores it exactly). */
@@ -638,16 +740,16 @@ function makeModel(state: ModelState): ParetoNbdModel {
   const p = Object.freeze({ ...state.params });
   const se = state.standardErrors === null ? null : Object.freeze({ ...state.standardErrors });
   function conditionalExpectedPurchases(t: number, customer: CustomerRfm): number;
-  function conditionalExpectedPurchases(t: number, customers: RfmInput): Float64Array;
-  function conditionalExpectedPurchases(t: number, input: CustomerRfm | RfmInput): number | Float64Array {
+  function conditionalExpectedPurchases(t: number, customers: BtydInput): Float64Array;
+  function conditionalExpectedPurchases(t: number, input: CustomerRfm | BtydInput): number | Float64Array {
     const context = 'ParetoNbdModel.conditionalExpectedPurchases';
     checkTime(t, 't', context);
-    return predictBatch(input, context, (x, tx, T) => conditionalExpectedAt(p, t, x, tx, T));
+    return predictBatch(input, context, (x, tx, T) => conditionalExpectedAt(p, t, x, tx, T), { unique: true });
   }
   function probabilityAlive(customer: CustomerRfm): number;
-  function probabilityAlive(customers: RfmInput): Float64Array;
-  function probabilityAlive(input: CustomerRfm | RfmInput): number | Float64Array {
-    return predictBatch(input, 'ParetoNbdModel.probabilityAlive', (x, tx, T) => probabilityAliveAt(p, x, tx, T));
+  function probabilityAlive(customers: BtydInput): Float64Array;
+  function probabilityAlive(input: CustomerRfm | BtydInput): number | Float64Array {
+    return predictBatch(input, 'ParetoNbdModel.probabilityAlive', (x, tx, T) => probabilityAliveAt(p, x, tx, T), { unique: true });
   }
   const model: ParetoNbdModel = {
     kind: KIND,
@@ -709,7 +811,7 @@ function makeModel(state: ModelState): ParetoNbdModel {
  * console.log(model.conditionalExpectedPurchases(52, customer).toFixed(3)); // 1.487 — purchases in the next 52 weeks
  * ```
  */
-export function fitParetoNbd(summary: RfmInput, options?: ParetoNbdFitOptions): ParetoNbdModel {
+export function fitParetoNbd(summary: BtydInput, options?: ParetoNbdFitOptions): ParetoNbdModel {
   const context = 'fitParetoNbd';
   const opts = parseBtydFitOptions(options, NAMES, context);
   const d = prepare(readRfm(summary, context));
@@ -806,7 +908,7 @@ export interface SimulateParetoNbdOptions {
   readonly seed?: number;
 }
 
-/** Simulated recency–frequency columns (usable as {@link RfmColumns}), with each customer's fate. */
+/** Simulated recency–frequency columns (usable as {@link BtydColumns}), with each customer's fate. */
 export interface SimulatedParetoNbd {
   /** x: repeat purchases in (0, T]. */
   readonly frequency: Float64Array;
