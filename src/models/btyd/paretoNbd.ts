@@ -27,18 +27,22 @@
  * F(1, b; c; z) = Σ (b)_n/(c)_n zⁿ with c > b has positive terms, each ratio below z, so it is
  * between 1 and 1/(1−z) and is summed to full precision with a rigorous tail bound; everything
  * else is in logs, and A0 = I(t_x)·(1 − e^{ln I(T) − ln I(t_x)}) via log1mexp. Where the series
- * would need more than a few thousand terms (z within ~1e-3 of 1, e.g. α/β ≈ 1e-4 with t_x = 0),
- * A0 comes instead from adaptive Gauss–Kronrod (7/15) quadrature of its integral in
- * v = ln(min(α, β) + τ), scaled by its maximum. Against 50-digit mpmath values the log-likelihood agrees
- * to ~1e-13 relative over x ≤ 1,000, t_x, T ≤ 1,000 and parameters from 0.008 to 400.
+ * would need more than 1,500 terms (z near 1, e.g. α/β ≈ 1e-3 with t_x = 0), Gauss's continued
+ * fraction for F(1, b; c; z) takes over (its cost grows like 1/√(1−z), not 1/(1−z)); within
+ * ~1e-6 of z = 1, A0 comes from adaptive Gauss–Kronrod (7/15) quadrature of its integral in
+ * v = ln(min(α, β) + τ), scaled by its maximum. Against 50-digit mpmath values the
+ * log-likelihood agrees to ~1e-13 relative over x ≤ 1,000, t_x, T ≤ 1,000 and α/β from 1e-8 to
+ * 1e8.
  *
  * ## Gradient (analytic)
  * The gradient of ln L in (r, α, s, β) is analytic: closed-form terms (ψ from the Γ ratio, the
  * logs and powers) plus ∂ ln F/∂b, ∂/∂c, ∂/∂z, which are summed alongside F from the same series
- * (∂/∂b of the n-th term is the term times Σ_{k<n} 1/(b+k), and so on). In the quadrature
- * branch the derivatives of A0 are integrated under the integral sign in the same pass. The fit
- * runs L-BFGS over the log-parameters on the unique (x, t_x, T) triples (the shared BTYD driver,
- * with its Nelder–Mead fallback and restarts) and takes standard errors from the Hessian.
+ * (∂/∂b of the n-th term is the term times Σ_{k<n} 1/(b+k), and so on). In the continued-fraction
+ * branch ∂/∂z is exact (z F′ = [bzF − (c−1)(F−1)]/(1−z), from the series' term recurrence) and
+ * ∂/∂b, ∂/∂c are central differences of ln F (error ~1e-10); in the quadrature branch the
+ * derivatives of A0 are integrated under the integral sign in the same pass. The fit runs L-BFGS
+ * over the log-parameters on the unique (x, t_x, T) triples (the shared BTYD driver, with its
+ * Nelder–Mead fallback and restarts) and takes standard errors from the Hessian.
  *
  * ## Predictions
  * - E[X(t)] = rβ/(α(s−1)) · [1 − (β/(β+t))^(s−1)] (limit rβ/α · ln(1+t/β) at s = 1);
