@@ -11,8 +11,9 @@
  * state is one `Int32Array` and one `Float64Array` of `nRows × nCols`. When `maxFeatures`
  * subsamples `k` of the `d` columns (random forests), nodes small enough that sorting their `k`
  * candidate columns is cheaper than partitioning all `d` segments sort them instead (a two-way
- * partition for a column with two distinct values, such as a one-hot column); the splits found
- * are the same either way.
+ * partition for a column with two distinct values, such as a one-hot column). The splits found
+ * are the same either way, except that between two exactly equally good regression splits (e.g.
+ * on duplicated columns) the winner can depend on the summation order, hence on the mode.
  *
  * At a node, every candidate column is scanned in sorted order; a split point lies between two
  * consecutive values that differ by more than 1e-7 (scikit-learn's `FEATURE_THRESHOLD`), and is
