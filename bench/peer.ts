@@ -23,9 +23,37 @@ const SUMMARY_SCRIPT = path.join(PEER_DIR, 'lifetimes_summary.py');
 /** Per invocation (parsing 1M rows with pandas takes seconds; the summary itself more). */
 const TIMEOUT_MS = 15 * 60_000;
 
+/**
+ * Runs the peer script unchanged, with lifetimes' `summary_data_from_transaction_data` wrapped
+ * to also report the CPU time (`time.process_time`) of that call on stderr as `cpu <ms>`: on a
+ * shared machine, CPU time is less disturbed by other processes than wall time.
+ */
+const CPU_WRAPPER = `
+import os, sys, time, runpy
+script = sys.argv[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(script)), 'vendor'))
+import lifetimes.utils as u
+inner = u.summary_data_from_transaction_data
+def timed(*a, **k):
+    c0 = time.process_time()
+    r = inner(*a, **k)
+    print('cpu', round((time.process_time() - c0) * 1000, 1), file=sys.stderr)
+    return r
+u.summary_data_from_transaction_data = timed
+sys.argv = sys.argv[1:]
+runpy.run_path(script, run_name='__main__')
+`;
+
 /** Timings of the peer's summary call over several invocations, or why there are none. */
 export type PeerResult =
-  | { readonly ok: true; readonly samplesMs: readonly number[]; readonly stats: Stats; readonly customers: number }
+  | {
+      readonly ok: true;
+      readonly samplesMs: readonly number[];
+      readonly stats: Stats;
+      readonly customers: number;
+      /** CPU time of the same calls (process time), when the wrapper could report it. */
+      readonly cpuStats?: Stats;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** The last non-empty line of a process's error output, or the error message. */
@@ -71,11 +99,13 @@ export class LifetimesPeer {
     const reason = await this.unavailableReason();
     if (reason !== undefined) return { ok: false, reason };
     const samplesMs: number[] = [];
+    const cpuMs: number[] = [];
     let customers = NaN;
     for (let r = 0; r < runs; r++) {
       let stdout: string;
+      let stderr: string;
       try {
-        ({ stdout } = await execFileAsync(PEER_PYTHON, [SUMMARY_SCRIPT, csv, observationEnd], {
+        ({ stdout, stderr } = await execFileAsync(PEER_PYTHON, ['-c', CPU_WRAPPER, SUMMARY_SCRIPT, csv, observationEnd], {
           timeout: TIMEOUT_MS,
           env: { ...process.env, PYTHONWARNINGS: 'ignore' },
         }));
@@ -88,9 +118,12 @@ export class LifetimesPeer {
         return { ok: false, reason: `unexpected output from lifetimes_summary.py: ${JSON.stringify(stdout.trim())}` };
       }
       samplesMs.push(ms);
+      const cpu = /^cpu (\S+)$/m.exec(stderr);
+      if (cpu !== null) cpuMs.push(Number(cpu[1]));
       customers = count;
-      say(`peer lifetimes: run ${r + 1}/${runs} ${ms} ms`);
+      say(`peer lifetimes: run ${r + 1}/${runs} ${ms} ms${cpu !== null ? ` (CPU ${cpu[1]} ms)` : ''}`);
     }
-    return { ok: true, samplesMs, stats: stats(samplesMs), customers };
+    const cpuStats = cpuMs.length === runs && cpuMs.every(Number.isFinite) ? stats(cpuMs) : undefined;
+    return { ok: true, samplesMs, stats: stats(samplesMs), customers, ...(cpuStats ? { cpuStats } : {}) };
   }
 }

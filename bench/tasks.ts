@@ -176,26 +176,37 @@ function summarizeTask(
     async run(ctx) {
       const tx = input(ctx.data);
       const rows = ctx.data.sizes.log.rows;
-      const m = measure(() => summarize(tx, { unit: 'day', observationEnd: OBSERVATION_END }), {
-        runs: ctx.runs,
-        warmup: ctx.warmup,
-        gc: ctx.gc,
-        label: name,
-        log: ctx.say,
-      });
+      // CPU time of each call beside the wall time (on a shared machine it is less disturbed by
+      // other processes); the warm-up runs' come first and are dropped.
+      const cpuMs: number[] = [];
+      const m = measure(
+        () => {
+          const c0 = process.cpuUsage();
+          const s = summarize(tx, { unit: 'day', observationEnd: OBSERVATION_END });
+          const c = process.cpuUsage(c0);
+          cpuMs.push((c.user + c.system) / 1000);
+          return s;
+        },
+        { runs: ctx.runs, warmup: ctx.warmup, gc: ctx.gc, label: name, log: ctx.say },
+      );
+      const cpu = stats(cpuMs.slice(-ctx.runs));
       const customers = m.result.size;
-      const notes = [formatRate(rows, m.stats.median), `${formatInt(customers)} customers`];
+      const notes = [formatRate(rows, m.stats.median), `${formatInt(customers)} customers`, `CPU ${formatMs(cpu.median)}`];
       if (!withPeer) {
         notes.push('peer: — (the peer reads string ids; compare with summarize-1m-columns)');
-        return { task: name, rows, samplesMs: m.samplesMs, stats: m.stats, notes, details: { customers } };
+        return { task: name, rows, samplesMs: m.samplesMs, stats: m.stats, notes, details: { customers, cpuMedianMs: cpu.median } };
       }
       const { peer, notes: peerNotes } = await lifetimesPeer(ctx, customers);
       notes.push(...peerNotes);
+      if (peer.ok && peer.cpuStats !== undefined) {
+        notes.push(`peer CPU ${formatMs(peer.cpuStats.median)}, CPU ratio ${(peer.cpuStats.median / cpu.median).toFixed(1)}×`);
+      }
       if (withTargets) {
         notes.push(`< 1 s ${mark(m.stats.median < TARGETS.summarizeMedianMs)}`);
         if (peer.ok) notes.push(`≥ 10× lifetimes ${mark(peer.stats.median / m.stats.median >= TARGETS.summarizeVsLifetimes)}`);
       }
-      return { task: name, rows, samplesMs: m.samplesMs, stats: m.stats, peer, notes, details: { customers } };
+      const details = { customers, cpuMedianMs: cpu.median, ...(peer.ok && peer.cpuStats ? { peerCpuMedianMs: peer.cpuStats.median } : {}) };
+      return { task: name, rows, samplesMs: m.samplesMs, stats: m.stats, peer, notes, details };
     },
   };
 }
