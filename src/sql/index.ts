@@ -4,4 +4,13 @@
  *
  * @module
  */
-export * from './sql.js';
+export type { SqlDialect } from './dialect.js';
+export { summarySql, type SummarySqlOptions } from './summary.js';
+export {
+  compressSummary,
+  summaryFromRows,
+  type CompressedSummary,
+  type SqlCustomerSummary,
+  type SummaryFromRowsOptions,
+  type SummaryRows,
+} from './compress.js';

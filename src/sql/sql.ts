@@ -1,7 +1,0 @@
-/**
- * Being written.
- *
- * @internal
- * @module
- */
-export {};
