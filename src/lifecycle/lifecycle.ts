@@ -370,9 +370,15 @@ class LifecycleImpl implements Lifecycle<string> {
     );
     const keep = o.history ?? true;
     const onAction = o.onAction;
-    // One record per customer: the core's fields plus the history (or null). At the end each
-    // record is replaced, in the same Map, by its snapshot (no second million-entry Map).
-    const customers = new Map<string, Mut & { h: LifecycleHistoryEntry[] | null }>();
+    // Per-customer state lives in one Float64Array (STRIDE doubles per customer, NaN = absent),
+    // indexed through a Map from id to row: no object per customer for the garbage collector to
+    // trace, and each event touches one contiguous slot. The core steps a scratch record.
+    const index = new Map<string, number>();
+    const ids: string[] = [];
+    const histories: (LifecycleHistoryEntry[] | null)[] = [];
+    let data = new Float64Array(STRIDE * 1024);
+    const scratch = freshMut('', this.cfg.initialStage);
+    const initial = freshMut('', this.cfg.initialStage);
     const e = this.ev;
     const stages = this.stages;
     const descriptions = this.cfg.descriptions;
@@ -388,18 +394,35 @@ class LifecycleImpl implements Lifecycle<string> {
       if (typeof id === 'string' && id.length > 0) key = id;
       else if (typeof id === 'number' && Number.isFinite(id)) key = String(id);
       else throw new InvalidInputError(context, [{ path: 'customerId', row, message: `expected a non-empty string or a finite number, got ${show(id)}` }]);
-      let rec = customers.get(key);
-      if (rec === undefined) {
-        rec = withHistory(freshMut(key, this.cfg.initialStage), keep ? [] : null);
-        customers.set(key, rec);
+      let i = index.get(key);
+      if (i === undefined) {
+        i = ids.length;
+        index.set(key, i);
+        ids.push(key);
+        histories.push(keep ? [] : null);
+        if ((i + 1) * STRIDE > data.length) {
+          const grown = new Float64Array(data.length * 2);
+          grown.set(data);
+          data = grown;
+        }
+        storeMut(data, i * STRIDE, initial);
       }
       e.read(ev, context, row);
-      current = rec.h;
-      this.core.apply(rec, e, sink, context, row);
+      const at = i * STRIDE;
+      loadMut(data, at, scratch);
+      scratch.customerId = key;
+      current = histories[i];
+      this.core.apply(scratch, e, sink, context, row);
+      storeMut(data, at, scratch);
       row++;
     }
-    const out = customers as unknown as Map<string, LifecycleState | (Mut & { h: LifecycleHistoryEntry[] | null })>;
-    for (const [key, rec] of customers) out.set(key, this.toState(rec, rec.h ?? []));
+    // The Map from id to row becomes the Map from id to snapshot (no second million-entry Map).
+    const out = index as unknown as Map<string, LifecycleState | number>;
+    for (let i = 0; i < ids.length; i++) {
+      loadMut(data, i * STRIDE, scratch);
+      scratch.customerId = ids[i];
+      out.set(ids[i], this.toState(scratch, histories[i] ?? []));
+    }
     return out as Map<string, LifecycleState>;
   }
 
@@ -434,23 +457,37 @@ class LifecycleImpl implements Lifecycle<string> {
   }
 }
 
-/** A core record with a history slot, as one object (one allocation, one pointer less per event). */
-function withHistory(m: Mut, h: LifecycleHistoryEntry[] | null): Mut & { h: LifecycleHistoryEntry[] | null } {
-  return {
-    customerId: m.customerId,
-    stage: m.stage,
-    since: m.since,
-    clock: m.clock,
-    identifiedAt: m.identifiedAt,
-    purchases: m.purchases,
-    spend: m.spend,
-    first: m.first,
-    last: m.last,
-    ret: m.ret,
-    pAlive: m.pAlive,
-    churnProbability: m.churnProbability,
-    h,
-  };
+/** Doubles per customer in `replay`'s state array. */
+const STRIDE = 11;
+
+/** Copies a record's numeric fields into `data` at `o`. */
+function storeMut(data: Float64Array, o: number, m: Mut): void {
+  data[o] = m.stage;
+  data[o + 1] = m.since;
+  data[o + 2] = m.clock;
+  data[o + 3] = m.identifiedAt;
+  data[o + 4] = m.purchases;
+  data[o + 5] = m.spend;
+  data[o + 6] = m.first;
+  data[o + 7] = m.last;
+  data[o + 8] = m.ret;
+  data[o + 9] = m.pAlive;
+  data[o + 10] = m.churnProbability;
+}
+
+/** Loads a record's numeric fields from `data` at `o`. */
+function loadMut(data: Float64Array, o: number, m: Mut): void {
+  m.stage = data[o];
+  m.since = data[o + 1];
+  m.clock = data[o + 2];
+  m.identifiedAt = data[o + 3];
+  m.purchases = data[o + 4];
+  m.spend = data[o + 5];
+  m.first = data[o + 6];
+  m.last = data[o + 7];
+  m.ret = data[o + 8];
+  m.pAlive = data[o + 9];
+  m.churnProbability = data[o + 10];
 }
 
 /** NaN (the core's "absent") as null, for snapshots. */
