@@ -73,6 +73,8 @@ export interface DialectExpr {
   monthStart(ts: string): string;
   /** Cast to a 64-bit float. */
   double(e: string): string;
+  /** The 64-bit integer type. */
+  readonly int: string;
 }
 
 const DOUBLE_TYPE: Record<SqlDialect, string> = {
@@ -86,6 +88,7 @@ const DOUBLE_TYPE: Record<SqlDialect, string> = {
 /** The expressions of `dialect`. @internal */
 export function dialectExpr(dialect: SqlDialect): DialectExpr {
   const dt = DOUBLE_TYPE[dialect];
+  const int = dialect === 'bigquery' ? 'INT64' : 'BIGINT';
   const double = (e: string): string => `CAST(${e} AS ${dt})`;
   const monthIndex = (ts: string): string => `(EXTRACT(YEAR FROM ${ts}) * 12 + EXTRACT(MONTH FROM ${ts}) - 1)`;
   switch (dialect) {
@@ -97,6 +100,7 @@ export function dialectExpr(dialect: SqlDialect): DialectExpr {
         monthIndex,
         monthStart: (ts) => `date_trunc('month', ${ts})`,
         double,
+        int,
       };
     case 'postgres':
       return {
@@ -106,6 +110,7 @@ export function dialectExpr(dialect: SqlDialect): DialectExpr {
         monthIndex,
         monthStart: (ts) => `date_trunc('month', ${ts})`,
         double,
+        int,
       };
     case 'trino':
       return {
@@ -115,6 +120,7 @@ export function dialectExpr(dialect: SqlDialect): DialectExpr {
         monthIndex,
         monthStart: (ts) => `date_trunc('month', ${ts})`,
         double,
+        int,
       };
     case 'spark':
       return {
@@ -124,6 +130,7 @@ export function dialectExpr(dialect: SqlDialect): DialectExpr {
         monthIndex: (ts) => `(year(${ts}) * 12 + month(${ts}) - 1)`,
         monthStart: (ts) => `date_trunc('MONTH', ${ts})`,
         double,
+        int,
       };
     case 'bigquery':
       return {
@@ -133,6 +140,7 @@ export function dialectExpr(dialect: SqlDialect): DialectExpr {
         monthIndex,
         monthStart: (ts) => `TIMESTAMP_TRUNC(${ts}, MONTH)`,
         double,
+        int,
       };
     default: {
       const never: never = dialect;

@@ -6,6 +6,8 @@
  */
 export type { SqlDialect } from './dialect.js';
 export { summarySql, type SummarySqlOptions } from './summary.js';
+export { cohortSql, type CohortSqlOptions } from './cohort.js';
+export { rfmSql, type RfmSqlOptions } from './rfm.js';
 export {
   compressSummary,
   summaryFromRows,

@@ -202,7 +202,17 @@ export function keyedSelect(p: SqlParts): { select: string; endKey: string; calK
  * ```
  */
 export function summarySql(options: SummarySqlOptions): string {
-  const p = summaryParts(options, 'summarySql');
+  const q = summaryQuery(summaryParts(options, 'summarySql'));
+  return [...q.ctes, 'SELECT', ...q.columns, q.from, 'ORDER BY customer_id'].join('\n');
+}
+
+/**
+ * The summary query in pieces: `ctes` (from `WITH` to the last CTE, without a trailing comma),
+ * the final `columns` and `from`, for queries built on it.
+ *
+ * @internal
+ */
+export function summaryQuery(p: SqlParts): { ctes: string[]; columns: string[]; from: string } {
   const d = dialectExpr(p.dialect);
   const { select, endKey, calKey, divisor } = keyedSelect(p);
   const div = doubleLiteral(p.dialect, divisor);
@@ -272,20 +282,11 @@ export function summarySql(options: SummarySqlOptions): string {
         ]
       : []),
   ];
-  return [
-    'WITH bounds AS (',
-    `  SELECT ${endKey} AS end_k${cal ? `, ${calKey} AS cal_k` : ''}`,
-    '),',
-    'keyed AS (',
-    `  ${select}`,
-    '),',
-    ...occ,
-    ...cust,
-    'SELECT',
-    ...cols,
-    'FROM cust CROSS JOIN bounds',
-    'ORDER BY customer_id',
-  ].join('\n');
+  return {
+    ctes: ['WITH bounds AS (', `  SELECT ${endKey} AS end_k${cal ? `, ${calKey} AS cal_k` : ''}`, '),', 'keyed AS (', `  ${select}`, '),', ...occ, ...cust],
+    columns: cols,
+    from: 'FROM cust CROSS JOIN bounds',
+  };
 }
 
 /**
