@@ -195,6 +195,24 @@ describe.skipIf(cdnow === null)(`fitParetoNbd on CDNOW (Fader, Hardie & Lee 2005
   });
 });
 
+describe('JSON and units', () => {
+  it('a fit on data with a unit keeps it, through JSON too; a model from given parameters round-trips (NaN log-likelihood as null)', () => {
+    const sim = simulateParetoNbd({ params: { r: 0.8, alpha: 8, s: 0.7, beta: 12 }, customers: 2000, T: 30, seed: 21 });
+    const m = fitParetoNbd({ ...sim, unit: 'week' });
+    expect(m.unit).toBe('week');
+    const copy = paretoNbdFromJSON(JSON.parse(JSON.stringify(m)));
+    expect(copy.unit).toBe('week');
+    expect(copy.toJSON()).toEqual(m.toJSON());
+    const fixed = paretoNbdModel({ r: 0.5534, alpha: 10.5802, s: 0.6061, beta: 11.6562 });
+    const json = JSON.parse(JSON.stringify(fixed)) as { logLikelihood: unknown };
+    expect(json.logLikelihood).toBeNull();
+    const back = paretoNbdFromJSON(json);
+    expect(back.logLikelihood).toBeNaN();
+    expect(back.params).toEqual(fixed.params);
+    expect(back.converged).toBe(false);
+  });
+});
+
 describe('Pareto/NBD likelihood and predictions against exact values (mpmath, 50 digits)', () => {
   it('ln L, P(alive) and E[Y(52) | x, t_x, T] at 100 (params × customer) points, extremes included', () => {
     for (const row of fx.exact.rows) {
