@@ -401,7 +401,23 @@ function computeLogA0(r: number, alpha: number, s: number, beta: number, x: numb
   A0[4] = k * (g0b - rho * g1b);
 }
 
-/** The quadrature branch of {@link computeLogA0}. */
+/** The last quadrature's arguments and integrals (scaled by e^−shift), extended by the next call. */
+const QMEMO = new Float64Array(5);
+let qmR = NaN;
+let qmAlpha = NaN;
+let qmS = NaN;
+let qmBeta = NaN;
+let qmX = NaN;
+let qmTx = NaN;
+let qmT = NaN;
+let qmShift = 0;
+const QPART = new Float64Array(5);
+
+/**
+ * The quadrature branch of {@link computeLogA0}. The fit visits triples sorted by (x, t_x, T), so
+ * when the previous call had the same parameters, x and t_x and a smaller T, only (T_prev, T] is
+ * integrated and added to the remembered integrals.
+ */
 function logA0ByQuadrature(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): void {
   const p = r + x;
   const q = s + 1;
@@ -410,14 +426,16 @@ function logA0ByQuadrature(r: number, alpha: number, s: number, beta: number, x:
   const m = Math.min(alpha, beta);
   const base = m + tx;
   const v0 = Math.log(base);
-  const v1 = Math.log(m + T);
+  const extend = r === qmR && alpha === qmAlpha && s === qmS && beta === qmBeta && x === qmX && tx === qmTx && T > qmT;
+  const lo = extend ? Math.log(m + qmT) : v0;
+  const hi = Math.log(m + T);
   // ln of the integrand in v, (α+τ)^−p (β+τ)^−q (m+τ), with τ = e^v − m written without cancellation
   const logH = (v: number): number => {
     const tau = tx + base * Math.expm1(v - v0);
     return -p * Math.log(alpha + tau) - q * Math.log(beta + tau) + v;
   };
   let shift = -Infinity;
-  for (let i = 0; i <= 32; i++) shift = Math.max(shift, logH(v0 + ((v1 - v0) * i) / 32));
+  for (let i = 0; i <= 32; i++) shift = Math.max(shift, logH(lo + ((hi - lo) * i) / 32));
   integrate(
     (v, out) => {
       const tau = tx + base * Math.expm1(v - v0);
@@ -433,11 +451,29 @@ function logA0ByQuadrature(r: number, alpha: number, s: number, beta: number, x:
       out[4] = (-q * h) / bt; // ∂/∂β
     },
     5,
-    v0,
-    v1,
+    lo,
+    hi,
     1e-13,
-    QUAD,
+    QPART,
   );
+  if (extend) {
+    const common = Math.max(shift, qmShift);
+    const wPrev = Math.exp(qmShift - common);
+    const wPart = Math.exp(shift - common);
+    for (let d = 0; d < 5; d++) QUAD[d] = QMEMO[d] * wPrev + QPART[d] * wPart;
+    shift = common;
+  } else {
+    QUAD.set(QPART);
+  }
+  QMEMO.set(QUAD);
+  qmR = r;
+  qmAlpha = alpha;
+  qmS = s;
+  qmBeta = beta;
+  qmX = x;
+  qmTx = tx;
+  qmT = T;
+  qmShift = shift;
   const J = QUAD[0];
   A0[0] = Math.log(a) + shift + Math.log(J);
   A0[1] = 1 / a + QUAD[1] / J;

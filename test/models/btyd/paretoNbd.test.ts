@@ -226,6 +226,21 @@ describe('Pareto/NBD likelihood and predictions against exact values (mpmath, 50
     }
   });
 
+  it('the quadrature branch extends the previous integral over sorted triples: the batch total equals the sum of fresh single-customer values', () => {
+    // α/β = 1e-8 with t_x = 0: every A0 by quadrature; the fit's order (x, t_x, T) lets each T reuse the last
+    for (const p of [P([0.01, 1e-4, 0.5, 1e4]), P([0.5, 1e5, 2, 1e-3])]) {
+      const T = [3, 10, 10.5, 38.86, 200, 1000];
+      const batch = paretoNbdLogLikelihood(p, { frequency: T.map(() => 0), recency: T.map(() => 0), T: T.slice().reverse() });
+      let sum = 0;
+      // one at a time in decreasing T: each integral computed afresh from t_x
+      for (const t of T.slice().reverse()) sum += paretoNbdLogLikelihood(p, { frequency: [0], recency: [0], T: [t] });
+      expect(Math.abs(batch - sum)).toBeLessThan(1e-12 * Math.max(1, Math.abs(sum)));
+      const rows = fx.exact.rows.filter((r) => r.params[0] === p.r && r.params[1] === p.alpha && r.x === 0 && r.T === 38.86);
+      expect(rows.length).toBe(1);
+      expect(Math.abs(paretoNbdLogLikelihood(p, { frequency: [0, 0], recency: [0, 0], T: [10, 38.86] }) - paretoNbdLogLikelihood(p, { frequency: [0], recency: [0], T: [10] }) - rows[0].ll)).toBeLessThan(1e-13);
+    }
+  });
+
   it('E[X(t)] for a new customer, including s = 1 (the log limit)', () => {
     for (const e of fx.exact.expected) expect(rel(paretoNbdModel(P(e.params)).expectedPurchases(e.t), e.value)).toBeLessThan(1e-13);
   });
