@@ -14,6 +14,7 @@ export default defineConfig({
     'lifecycle/index': 'src/lifecycle/index.ts',
     'sql/index': 'src/sql/index.ts',
     'duckdb/index': 'src/duckdb/index.ts',
+    'store/index': 'src/store/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,0 +1,7 @@
+/**
+ * Being written.
+ *
+ * @internal
+ * @module
+ */
+export {};
