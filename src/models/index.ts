@@ -17,7 +17,21 @@ export * from './prep/matrix.js';
 export * from './prep/encode.js';
 export * from './prep/split.js';
 export * from './classify/logistic.js';
-export * from './classify/tree.js';
+// tree.ts also holds the CART builder that forest.ts shares; only the public names go out.
+export { fitDecisionTree, decisionTreeFromJSON } from './classify/tree.js';
+export type {
+  ClassificationTreeModel,
+  DecisionTreeJson,
+  DecisionTreeModel,
+  DecisionTreeOptions,
+  MaxFeatures,
+  RegressionTreeModel,
+  TreeCriterion,
+  TreeInput,
+  TreeNodes,
+  TreeTask,
+  TreeTextOptions,
+} from './classify/tree.js';
 export * from './classify/forest.js';
 export * from './regress/linear.js';
 export * from './survival/kaplanMeier.js';
