@@ -11,7 +11,7 @@ import { aggregationSchema, unitSchema } from '../data/summarize.js';
 import type { Aggregation, TimestampInput, TimeUnit } from '../data/types.js';
 import { summaryFromRows, type SqlCustomerSummary } from '../sql/compress.js';
 import { dialectExpr, quoteIdentifier } from '../sql/dialect.js';
-import { checkSql, summaryParts, summarySql, type SummarySqlOptions } from '../sql/summary.js';
+import { checkSql, summaryParts, summaryQuery, type SummarySqlOptions } from '../sql/summary.js';
 import { parseOptions, show } from '../validate.js';
 
 /** The part of `@duckdb/node-api`'s `DuckDBConnection` that clmkit uses. */
@@ -216,7 +216,14 @@ async function run(
     if (k > 0) issues.push({ path, message: `${k} row(s) have a NULL ${String(name)}: remove them (e.g. with a WHERE clause or cleanTransactions) first` });
   }
   if (issues.length > 0) throw new InvalidInputError(`${context}: invalid rows`, issues);
-  const result = (await connection.runAndReadAll(summarySql(sqlOptions))).getColumnsObjectJS();
+  // The summary query without its ORDER BY (summaryFromRows sorts), integer columns as DOUBLE
+  // (JavaScript numbers convert faster than bigints).
+  const q = summaryQuery(parts);
+  const integers = new Set(['frequency', 'transactions', 'first_purchase', 'last_purchase', 'holdout_frequency']);
+  const names = q.columns.map((c) => /(\w+),?$/.exec(c.trim())![1]);
+  const outer = names.map((c) => (integers.has(c) ? `CAST(${c} AS DOUBLE) AS ${c}` : c)).join(', ');
+  const sql = [...q.ctes, ', summary AS (', 'SELECT', ...q.columns, q.from, ')', `SELECT ${outer} FROM summary`].join('\n');
+  const result = (await connection.runAndReadAll(sql)).getColumnsObjectJS();
   return summaryFromRows(result, {
     unit: parts.unit,
     aggregation: parts.aggregation,

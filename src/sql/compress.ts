@@ -177,7 +177,6 @@ export function summaryFromRows(rows: SummaryRows, options?: SummaryFromRowsOpti
   }
   const ids = new Array<string>(n);
   let numericIds = true;
-  const seen = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const v = get.value(idCol!, i);
     if (typeof v === 'number' && Number.isFinite(v)) ids[i] = String(v);
@@ -190,9 +189,6 @@ export function summaryFromRows(rows: SummaryRows, options?: SummaryFromRowsOpti
       ids[i] = '';
       continue;
     }
-    const prev = seen.get(ids[i]);
-    if (prev !== undefined) add(idCol!, i, `duplicate customer id ${show(ids[i])} (also in row ${prev})`);
-    else seen.set(ids[i], i);
   }
   const numeric = (f: Field, fallback: ((i: number) => number) | null, check: (x: number, i: number) => string | null): Float64Array | null => {
     const name = col(f);
@@ -234,6 +230,13 @@ export function summaryFromRows(rows: SummaryRows, options?: SummaryFromRowsOpti
   const hoFreq = hasHoldout ? numeric('holdoutFrequency', null, (x) => (Number.isInteger(x) && x >= 0 ? null : `expected a non-negative integer, got ${x}`))! : null;
   const hoTotal = hasHoldout ? numeric('holdoutTotalSpend', null, ok)! : null;
   const duration = hasHoldout ? numeric('duration', null, nonneg)! : null;
+
+  const order = Array.from({ length: n }, (_, i) => i);
+  sortCustomers(order, ids, numericIds && n > 0);
+  // Duplicates are neighbours once sorted (numeric ids with the same string are equal numbers).
+  for (let j = 1; j < n; j++) {
+    if (ids[order[j]] !== '' && ids[order[j]] === ids[order[j - 1]]) add(idCol!, Math.max(order[j], order[j - 1]), `duplicate customer id ${show(ids[order[j]])} (also in row ${Math.min(order[j], order[j - 1])})`);
+  }
   if (issueCount > 0) throw new InvalidInputError(`${context}: invalid rows`, issues, issueCount);
 
   let endMs: number;
@@ -248,8 +251,6 @@ export function summaryFromRows(rows: SummaryRows, options?: SummaryFromRowsOpti
     }
   }
 
-  const order = Array.from({ length: n }, (_, i) => i);
-  sortCustomers(order, ids, numericIds && n > 0);
   const out = summaryColumns(n);
   const hf = new Float64Array(n);
   const hm = new Float64Array(n);
