@@ -5,6 +5,10 @@ import assert from 'node:assert/strict';
 import { InvalidInputError, parseIsoTimestamp, summarize } from 'clmkit';
 import { InvalidInputError as DataInvalidInputError, summarize as s2 } from 'clmkit/data';
 import { clv, rocAuc } from 'clmkit/metrics';
+import { betaGeoModel } from 'clmkit/models';
+import { kmeans } from 'clmkit/segment';
+import { fitPopularity } from 'clmkit/recommend';
+import { createLifecycle } from 'clmkit/lifecycle';
 
 const log = [
   { customerId: 'a', timestamp: '2024-01-01', amount: 10 },
@@ -34,6 +38,17 @@ assert.throws(
 // clmkit/metrics: the issue's CLV reference (1000 × 5 years at 10%, end of period) and a hand AUC.
 assert.ok(Math.abs(clv({ amount: 1000, periods: 5, discountRate: 0.1 }) - 3790.7868) < 1e-4, 'clv from clmkit/metrics');
 assert.equal(rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 0.75, 'rocAuc from clmkit/metrics');
+
+// clmkit/models: R BTYD's P(X(39) = 0) = 0.5737864 at the published CDNOW BG/NBD parameters.
+const bg = betaGeoModel({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 });
+assert.ok(Math.abs(bg.probabilityOfPurchases(0, 39) - 0.5737864) < 1e-6, 'betaGeoModel from clmkit/models');
+// clmkit/segment, clmkit/recommend, clmkit/lifecycle: hand-checkable answers.
+const km = kmeans([[0, 0], [0, 1], [10, 10], [10, 11]], { k: 2, seed: 1 });
+assert.equal(km.inertia, 1, 'kmeans from clmkit/segment');
+const pop = fitPopularity([{ userId: 'u1', itemId: 'a' }, { userId: 'u2', itemId: 'a' }, { userId: 'u2', itemId: 'b' }]);
+assert.deepEqual(pop.recommend('u1', { n: 2 }).map((r) => r.itemId), ['b'], 'fitPopularity from clmkit/recommend');
+const stages = createLifecycle().classify([{ customerId: 'x', timestamp: '2024-03-01', amount: 10 }], { asOf: '2024-03-11' });
+assert.equal(stages.stage[0], 'new', 'createLifecycle from clmkit/lifecycle: bought once 10 days ago is new');
 
 const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
 console.log(`ok  esm  ${runtime}`);
