@@ -176,6 +176,33 @@ describe('recovery and invariants', () => {
     for (const v of g) expect(Math.abs(v) / n).toBeLessThan(1e-11);
   });
 
+  it('400,000 rows (subsample stage, then every other row\'s Hessian): still the exact optimum — gradient of the objective ~0', () => {
+    // Reference: the stationarity condition ∇ = 0 of the penalised objective, checked directly.
+    const rng = createRandom(29);
+    const n = 400_000;
+    const p = 2;
+    const data = new Float64Array(n * p);
+    const y = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = rng.normal();
+      const b = rng.normal(0, 2);
+      data[i * p] = a;
+      data[i * p + 1] = b;
+      y[i] = rng.next() < 1 / (1 + Math.exp(-(0.3 + 0.7 * a - 0.2 * b))) ? 1 : 0;
+    }
+    const m = binary(fitLogistic({ data, nRows: n, nCols: p }, y, { l2: 3 }));
+    expect(m.converged).toBe(true);
+    const prob = m.predictProba({ data, nRows: n, nCols: p });
+    const g = new Float64Array(p + 1);
+    for (let i = 0; i < n; i++) {
+      const r = prob[i] - y[i];
+      for (let j = 0; j < p; j++) g[j] += r * data[i * p + j];
+      g[p] += r;
+    }
+    for (let j = 0; j < p; j++) g[j] += 3 * m.coefficients[j];
+    for (const v of g) expect(Math.abs(v) / n).toBeLessThan(1e-11);
+  });
+
   it('sparse one-hot designs (the CSR path), with and without an intercept, binary and multinomial: gradient ~0', () => {
     const rng = createRandom(31);
     const n = 400;
