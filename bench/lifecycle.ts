@@ -8,7 +8,7 @@
  */
 import { summarize } from '../src/data/summarize.js';
 import type { CustomerSummary, TransactionColumns } from '../src/data/types.js';
-import { createLifecycle, type LifecycleCustomerEvent } from '../src/lifecycle/index.js';
+import { createLifecycle, type LifecycleCustomerEvent, type LifecycleEventColumns } from '../src/lifecycle/index.js';
 import { createRandom } from '../src/math/random.js';
 import { generateLog, type TxLog } from './data.js';
 import { collectGarbage, formatInt, formatMB, formatRate, measure } from './harness.js';
@@ -108,6 +108,102 @@ function* eventStream(n: number, customers: number, seed: number): Generator<Lif
   }
 }
 
+/** Events per column chunk of {@link eventChunks}. */
+const CHUNK = 1 << 20;
+
+/**
+ * The same stream as {@link eventStream} (same seed → same events), as column chunks of
+ * {@link CHUNK} events: customer codes 0…C−1 in an Int32Array (`dense`) or the `c<k>` strings.
+ * The chunk's buffers are reused (replayColumns reads each chunk before asking for the next), so
+ * the input takes ~30 MB however long the stream.
+ */
+function* eventChunks(n: number, customers: number, seed: number, dense: boolean): Generator<LifecycleEventColumns> {
+  const rng = createRandom(seed);
+  const labels = dense ? null : Array.from({ length: customers }, (_, c) => `c${c}`);
+  const codes = new Int32Array(CHUNK);
+  const names = new Array<string>(CHUNK);
+  const type = new Uint8Array(CHUNK);
+  const at = new Float64Array(CHUNK);
+  const amount = new Float64Array(CHUNK);
+  const pAlive = new Float64Array(CHUNK);
+  let t = Date.UTC(2024, 0, 1);
+  for (let done = 0; done < n; done += CHUNK) {
+    const m = Math.min(CHUNK, n - done);
+    for (let i = 0; i < m; i++) {
+      t += 3000;
+      const c = rng.int(customers);
+      if (labels === null) codes[i] = c;
+      else names[i] = labels[c];
+      at[i] = t;
+      const u = rng.next();
+      amount[i] = NaN;
+      pAlive[i] = NaN;
+      if (u < 0.8) {
+        type[i] = 0;
+        amount[i] = 1 + rng.int(200);
+      } else if (u < 0.95) type[i] = 1;
+      else {
+        type[i] = 2;
+        pAlive[i] = rng.next();
+      }
+    }
+    const cut = <T extends { subarray(a: number, b: number): T }>(x: T): T => (m === CHUNK ? x : x.subarray(0, m));
+    yield {
+      customerId: labels === null ? cut(codes) : m === CHUNK ? names : names.slice(0, m),
+      type: cut(type),
+      at: cut(at),
+      amount: cut(amount),
+      pAlive: cut(pAlive),
+    };
+  }
+}
+
+function replayColumnsTask(dense: boolean): BenchTask {
+  const name = dense ? 'lifecycle-replay-columns-10m' : 'lifecycle-replay-columns-strings-10m';
+  return {
+    name,
+    description: `lifecycle.replayColumns(10,000,000 events of 1,000,000 customers as 1M-event column chunks, ${dense ? 'Int32Array customer codes' : 'string ids'}, { history: false }) — input generated lazily, inside the timing`,
+    defaultRuns: 3,
+    run(ctx): Promise<TaskResult> {
+      const { customers, events } = sizes(ctx);
+      const lc = createLifecycle({ reference: { frequency: 3, spend: 300 } });
+      const used = (): number => {
+        const u = process.memoryUsage();
+        return u.heapUsed + u.arrayBuffers;
+      };
+      collectGarbage();
+      const before = used();
+      const cpu = withCpu(() => lc.replayColumns(eventChunks(events, customers, 46, dense), { history: false }));
+      const m = measure(cpu.fn, { runs: ctx.runs, warmup: 0, gc: ctx.gc, label: name, log: ctx.say });
+      collectGarbage();
+      const heap = used() - before;
+      // The input alone: generating the chunks without replaying them.
+      const gen = withCpu(() => {
+        let k = 0;
+        for (const chunk of eventChunks(events, customers, 46, dense)) k += chunk.at.length;
+        return k;
+      });
+      const g = measure(gen.fn, { runs: 1, warmup: 0, gc: ctx.gc, label: `${name} (input only)`, log: ctx.say });
+      // Same result as the object stream (same events): compare the stage counts on a prefix.
+      const prefix = Math.min(events, 200_000);
+      const a = lc.replay(eventStream(prefix, customers, 46), { history: false });
+      const b = lc.replayColumns(eventChunks(prefix, customers, 46, dense), { history: false });
+      const countsA: Record<string, number> = {};
+      for (const st of a.values()) countsA[st.stage] = (countsA[st.stage] ?? 0) + 1;
+      const same = lc.stages.every((st) => (countsA[st] ?? 0) === b.counts[st]) && a.size === b.size;
+      const notes = [
+        formatRate(events, m.stats.median).replace('rows', 'events'),
+        `< 10 s ${mark(m.stats.median < LIFECYCLE_TARGETS.replayMs)}`,
+        cpuNote(cpu.cpuMs, ctx.runs),
+        `generating the input alone: ${g.stats.median.toFixed(0)} ms (CPU ${gen.cpuMs[0].toFixed(0)} ms)`,
+        `memory holding the result (heap + array buffers): ${formatMB(heap)} for ${formatInt(m.result.size)} customers (${Math.round(heap / m.result.size)} B each)`,
+        `same stage counts as replay on the first ${formatInt(prefix)} events: ${same ? 'yes' : 'NO'}`,
+      ];
+      return Promise.resolve({ task: name, rows: events, samplesMs: m.samplesMs, stats: m.stats, notes, details: { heapBytes: heap, inputOnlyMs: g.stats.median, customers: m.result.size } });
+    },
+  };
+}
+
 const replayTask: BenchTask = {
   name: 'lifecycle-replay-10m',
   description: 'lifecycle.replay(10,000,000 events of 1,000,000 customers, { history: false }) — time and heap after',
@@ -175,4 +271,4 @@ const matrixTask: BenchTask = {
   },
 };
 
-export const lifecycleTasks: readonly BenchTask[] = [classifyTask, replayTask, matrixTask];
+export const lifecycleTasks: readonly BenchTask[] = [classifyTask, replayTask, replayColumnsTask(true), replayColumnsTask(false), matrixTask];

@@ -27,12 +27,15 @@ export {
 } from './config.js';
 export {
   createLifecycle,
+  LIFECYCLE_EVENT_CODES,
   type Lifecycle,
   type LifecycleAction,
   type LifecycleCalibrateOptions,
   type LifecycleCustomerEvent,
+  type LifecycleEventColumns,
   type LifecycleHistoryEntry,
   type LifecycleReplayOptions,
+  type LifecycleReplayResult,
   type LifecycleState,
   type LifecycleStep,
   type LifecycleTransition,

@@ -112,6 +112,70 @@ export interface LifecycleReplayOptions<S extends string = string> {
   onAction?: (action: LifecycleAction<S>) => void;
 }
 
+/**
+ * Event type codes of {@link LifecycleEventColumns.type}: `purchase` 0, `tick` 1, `score` 2,
+ * `identify` 3.
+ *
+ * @example
+ * ```ts
+ * import { createLifecycle, LIFECYCLE_EVENT_CODES as E } from 'clmkit/lifecycle';
+ * const lc = createLifecycle({ reference: { frequency: 3, spend: 100 } });
+ * const day = (d: number) => Date.UTC(2024, 0, 1 + d);
+ * // Customers as integer codes 0…C−1 (no hash lookup), events as columns; feed long streams in chunks.
+ * const r = lc.replayColumns({
+ *   customerId: Int32Array.of(5, 2, 5),
+ *   type: Uint8Array.of(E.purchase, E.purchase, E.tick),
+ *   at: Float64Array.of(day(0), day(1), day(40)),
+ *   amount: Float64Array.of(10, 20, NaN),
+ * });
+ * console.log(r.customerId, [...r.code].map((s) => r.stages[s])); // [ '2', '5' ] [ 'new', 'churned' ]
+ * console.log(r.state(5)?.history.map((h) => h.to)); // [ 'new', 'churned' ]
+ * ```
+ */
+export const LIFECYCLE_EVENT_CODES = { purchase: 0, tick: 1, score: 2, identify: 3 } as const;
+
+/**
+ * A chunk of events as columns, for `lifecycle.replayColumns` (row i is one event). Absent
+ * numbers are NaN. Feed a long stream as several chunks: memory stays proportional to customers.
+ */
+export interface LifecycleEventColumns {
+  /**
+   * Who, per event. An `Int32Array` holds integer codes ≥ 0 that index the per-customer state
+   * directly (no hash lookup; use dense codes 0…C−1: memory grows with the largest code); any
+   * other array holds ids (strings or numbers, interned on first sight). Every chunk of one
+   * replay must use the same kind.
+   */
+  readonly customerId: Int32Array | ArrayLike<CustomerId>;
+  /** Event type per event, as {@link LIFECYCLE_EVENT_CODES}. */
+  readonly type: Uint8Array;
+  /** When, epoch milliseconds. */
+  readonly at: Float64Array;
+  /** Purchase amount (NaN or absent column: 0). */
+  readonly amount?: Float64Array;
+  /** P(alive) of score events (NaN: none). */
+  readonly pAlive?: Float64Array;
+  /** Churn probability of score events (NaN: none). */
+  readonly churnProbability?: Float64Array;
+}
+
+/** The customers after `lifecycle.replayColumns`, as columns; snapshots built on demand. */
+export interface LifecycleReplayResult<S extends string = string> {
+  /** The stages (`code` indexes into it). */
+  readonly stages: readonly S[];
+  /** Customer ids: first-appearance order for ids, ascending for integer codes (as strings). */
+  readonly customerId: readonly string[];
+  /** Stage index per customer. */
+  readonly code: Uint8Array;
+  /** Customers per stage. */
+  readonly counts: Readonly<Record<S, number>>;
+  /** Number of customers. */
+  readonly size: number;
+  /** One customer's snapshot (undefined if they had no event). */
+  state(customerId: CustomerId): LifecycleState<S> | undefined;
+  /** Every snapshot, keyed by id (as `replay` returns them; allocates one object per customer). */
+  states(): Map<string, LifecycleState<S>>;
+}
+
 /** Options of `lifecycle.calibrate`. */
 export interface LifecycleCalibrateOptions {
   /** The instant whose population gives the reference. @defaultValue the summary's end / the latest transaction */
@@ -167,6 +231,12 @@ export interface Lifecycle<S extends string = DefaultLifecycleStage> {
    * memory grows with customers, not events (and with history, unless `history: false`).
    */
   replay(events: Iterable<LifecycleCustomerEvent>, options?: LifecycleReplayOptions<S>): Map<string, LifecycleState<S>>;
+  /**
+   * `replay` for events as columns, one chunk or an iterable of chunks (each customer's events
+   * in time order across chunks): no object per event, and with `Int32Array` customer codes no
+   * hash lookup either. Equal to `replay` of the same events.
+   */
+  replayColumns(events: LifecycleEventColumns | Iterable<LifecycleEventColumns>, options?: LifecycleReplayOptions<S>): LifecycleReplayResult<S>;
   /** Validates a snapshot (e.g. parsed JSON) and returns it typed; InvalidInputError naming the field otherwise. */
   restore(snapshot: unknown): LifecycleState<S>;
   /** The same lifecycle with its population reference (mean/median) fixed to the values of a population at `asOf`. */
@@ -213,6 +283,11 @@ export function createLifecycle<const S extends string = DefaultLifecycleStage, 
 export function createLifecycle(config?: unknown): unknown {
   return new LifecycleImpl(resolveConfig(config), (config ?? {}));
 }
+
+const replaySchema = z.strictObject({
+  history: z.optional(z.boolean()),
+  onAction: z.optional(z.custom<(a: LifecycleAction) => void>((v) => typeof v === 'function', 'expected a function')),
+});
 
 const numberOrNull = z.nullable(z.number().check(z.refine(Number.isFinite, 'expected a finite number')));
 
@@ -360,14 +435,7 @@ class LifecycleImpl implements Lifecycle<string> {
 
   replay(events: Iterable<LifecycleCustomerEvent>, options?: LifecycleReplayOptions): Map<string, LifecycleState> {
     const context = 'lifecycle.replay';
-    const o = parseOptions(
-      z.strictObject({
-        history: z.optional(z.boolean()),
-        onAction: z.optional(z.custom<(a: LifecycleAction) => void>((v) => typeof v === 'function', 'expected a function')),
-      }),
-      options,
-      context,
-    );
+    const o = parseOptions(replaySchema, options, context);
     const keep = o.history ?? true;
     const onAction = o.onAction;
     // Per-customer state lives in one Float64Array (STRIDE doubles per customer, NaN = absent),
@@ -426,6 +494,193 @@ class LifecycleImpl implements Lifecycle<string> {
     return out as Map<string, LifecycleState>;
   }
 
+  replayColumns(events: LifecycleEventColumns | Iterable<LifecycleEventColumns>, options?: LifecycleReplayOptions): LifecycleReplayResult {
+    const context = 'lifecycle.replayColumns';
+    const o = parseOptions(replaySchema, options, context);
+    const keep = o.history ?? true;
+    const onAction = o.onAction;
+    const chunks: Iterable<LifecycleEventColumns> = isColumns(events) ? [events] : events;
+    const iterable: unknown = chunks;
+    if (iterable === null || typeof iterable !== 'object' || typeof (iterable as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new InvalidInputError(context, [{ path: 'events', message: `expected event columns { customerId, type, at, … } or an iterable of them, got ${show(events)}` }]);
+    }
+    // State as in `replay`: STRIDE doubles per customer row. Integer codes are rows themselves
+    // (`seen` marks the rows in use); other ids are interned through a Map.
+    let dense: boolean | null = null;
+    let seen = new Uint8Array(1024);
+    const index = new Map<string, number>();
+    const ids: string[] = [];
+    let histories: (LifecycleHistoryEntry[] | null)[] = [];
+    let data = new Float64Array(STRIDE * 1024);
+    const scratch = freshMut('', this.cfg.initialStage);
+    const initial = freshMut('', this.cfg.initialStage);
+    const e = this.ev;
+    const stages = this.stages;
+    const descriptions = this.cfg.descriptions;
+    const core = this.core;
+    let current: LifecycleHistoryEntry[] | null = null;
+    const sink: ChangeSink | null =
+      keep || onAction !== undefined
+        ? (m, from, to, at, event, tr) => {
+            if (current !== null) current.push({ from: stages[from], to: stages[to], at, event: EVENT_TYPES[event], reason: descriptions[to] });
+            if (onAction !== undefined) for (const type of tr.actions) onAction({ type, customerId: m.customerId, from: stages[from], to: stages[to], at });
+          }
+        : null;
+    const ensure = (rows: number): void => {
+      if (rows * STRIDE > data.length) {
+        const grown = new Float64Array(Math.max(data.length * 2, rows * STRIDE));
+        grown.set(data);
+        data = grown;
+      }
+    };
+    let base = 0;
+    for (const chunk of chunks) {
+      const { n, cid, type, at, amount, pAlive, churn } = readChunk(chunk, base, context);
+      const isDense = cid instanceof Int32Array;
+      if (dense === null) dense = isDense;
+      else if (dense !== isDense) {
+        throw new InvalidInputError(context, [{ path: 'events.customerId', row: base, message: 'every chunk must use the same kind of customerId column (Int32Array codes or ids)' }]);
+      }
+      for (let r = 0; r < n; r++) {
+        let i: number;
+        if (isDense) {
+          i = cid[r];
+          if (!(i >= 0)) badColumn(context, base + r, 'customerId', `expected an integer code ≥ 0, got ${i}`);
+          if (i >= seen.length) {
+            const grown = new Uint8Array(Math.max(seen.length * 2, i + 1));
+            grown.set(seen);
+            seen = grown;
+          }
+          if (seen[i] === 0) {
+            seen[i] = 1;
+            ensure(i + 1);
+            storeMut(data, i * STRIDE, initial);
+            if (keep) {
+              while (histories.length <= i) histories.push(null);
+              histories[i] = [];
+            }
+          }
+          // The id string is made only when needed (a sink, or an error message: see below).
+          scratch.customerId = sink === null ? '' : String(i);
+        } else {
+          const id = cid[r];
+          let key: string;
+          if (typeof id === 'string' && id.length > 0) key = id;
+          else if (typeof id === 'number' && Number.isFinite(id)) key = String(id);
+          else return badColumn(context, base + r, 'customerId', `expected a non-empty string or a finite number, got ${show(id)}`);
+          const found = index.get(key);
+          if (found === undefined) {
+            i = ids.length;
+            index.set(key, i);
+            ids.push(key);
+            if (keep) histories.push([]);
+            ensure(i + 1);
+            storeMut(data, i * STRIDE, initial);
+          } else i = found;
+          scratch.customerId = key;
+        }
+        const t = type[r];
+        const ms = at[r];
+        if (t > 3) badColumn(context, base + r, 'type', `expected an event code 0–3 (LIFECYCLE_EVENT_CODES), got ${t}`);
+        if (!(ms - ms === 0)) badColumn(context, base + r, 'at', `expected epoch milliseconds, got ${ms}`);
+        e.type = t;
+        e.at = ms;
+        e.amount = 0;
+        e.pAlive = NaN;
+        e.churnProbability = NaN;
+        if (t === PURCHASE_CODE) {
+          if (amount !== null) {
+            const a = amount[r];
+            if (a === a) {
+              if (!(a - a === 0)) badColumn(context, base + r, 'amount', `expected a finite number, got ${a}`);
+              e.amount = a;
+            }
+          }
+        } else if (t === SCORE_CODE) {
+          const p = pAlive === null ? NaN : pAlive[r];
+          const c = churn === null ? NaN : churn[r];
+          if (p === p && !(p >= 0 && p <= 1)) badColumn(context, base + r, 'pAlive', `expected a probability in [0, 1], got ${p}`);
+          if (c === c && !(c >= 0 && c <= 1)) badColumn(context, base + r, 'churnProbability', `expected a probability in [0, 1], got ${c}`);
+          if (p !== p && c !== c) badColumn(context, base + r, 'pAlive', 'a score event needs pAlive or churnProbability');
+          e.pAlive = p;
+          e.churnProbability = c;
+        }
+        const o2 = i * STRIDE;
+        loadMut(data, o2, scratch);
+        if (sink !== null) current = keep ? histories[i] : null;
+        try {
+          core.apply(scratch, e, sink, context, base + r);
+        } catch (err) {
+          if (scratch.customerId !== '') throw err;
+          // Integer codes without a sink step with no id string: replay the event with it, for the message.
+          loadMut(data, o2, scratch);
+          scratch.customerId = String(i);
+          core.apply(scratch, e, sink, context, base + r);
+          throw err;
+        }
+        storeMut(data, o2, scratch);
+      }
+      base += n;
+    }
+    let rows: Int32Array;
+    if (dense === true) {
+      let m = 0;
+      for (let i = 0; i < seen.length; i++) m += seen[i];
+      rows = new Int32Array(m);
+      m = 0;
+      for (let i = 0; i < seen.length; i++) if (seen[i] !== 0) rows[m++] = i;
+    } else {
+      rows = new Int32Array(ids.length);
+      for (let i = 0; i < rows.length; i++) rows[i] = i;
+    }
+    const customerId = new Array<string>(rows.length);
+    const code = new Uint8Array(rows.length);
+    for (let k = 0; k < rows.length; k++) {
+      customerId[k] = dense === true ? String(rows[k]) : ids[rows[k]];
+      code[k] = data[rows[k] * STRIDE];
+    }
+    if (!keep) histories = [];
+    const counts = {} as Record<string, number>;
+    for (const st of stages) counts[st] = 0;
+    for (let k = 0; k < code.length; k++) counts[stages[code[k]]]++;
+    const snapshot = (k: number): LifecycleState => {
+      const m = freshMut(customerId[k], 0);
+      loadMut(data, rows[k] * STRIDE, m);
+      return this.toState(m, (keep ? histories[rows[k]] : null) ?? []);
+    };
+    const position = dense === true ? null : index;
+    return {
+      stages,
+      customerId,
+      code,
+      counts,
+      size: rows.length,
+      state: (id: CustomerId): LifecycleState | undefined => {
+        const key = String(id);
+        if (position !== null) {
+          const k = position.get(key);
+          return k === undefined ? undefined : snapshot(k);
+        }
+        const c = Number(key);
+        if (!(Number.isInteger(c) && c >= 0 && c < seen.length && seen[c] !== 0 && String(c) === key)) return undefined;
+        // Rows are ascending codes: binary search.
+        let lo = 0;
+        let hi = rows.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (rows[mid] < c) lo = mid + 1;
+          else hi = mid;
+        }
+        return snapshot(lo);
+      },
+      states: (): Map<string, LifecycleState> => {
+        const out = new Map<string, LifecycleState>();
+        for (let k = 0; k < rows.length; k++) out.set(customerId[k], snapshot(k));
+        return out;
+      },
+    };
+  }
+
   restore(snapshot: unknown): LifecycleState {
     const result = this.stateSchema.safeParse(snapshot);
     if (!result.success) {
@@ -455,6 +710,54 @@ class LifecycleImpl implements Lifecycle<string> {
   toXStateConfig(): XStateExport {
     return xstateExport(this, this.cfg);
   }
+}
+
+const PURCHASE_CODE = LIFECYCLE_EVENT_CODES.purchase;
+const SCORE_CODE = LIFECYCLE_EVENT_CODES.score;
+
+function badColumn(context: string, row: number, column: string, message: string): never {
+  throw new InvalidInputError(context, [{ path: `events.${column}`, row, message }]);
+}
+
+function isColumns(x: unknown): x is LifecycleEventColumns {
+  return typeof x === 'object' && x !== null && 'type' in x && 'at' in x && 'customerId' in x && !(Symbol.iterator in x);
+}
+
+/** Validates one chunk's columns (types and lengths). */
+function readChunk(
+  chunk: unknown,
+  base: number,
+  context: string,
+): { n: number; cid: Int32Array | ArrayLike<unknown>; type: Uint8Array; at: Float64Array; amount: Float64Array | null; pAlive: Float64Array | null; churn: Float64Array | null } {
+  if (!isColumns(chunk)) {
+    throw new InvalidInputError(context, [{ path: 'events', row: base, message: `expected event columns { customerId, type, at, … }, got ${show(chunk)}` }]);
+  }
+  const c = chunk as unknown as Record<string, unknown>;
+  const issues: { path: string; row: number; message: string }[] = [];
+  const cid = c.customerId;
+  const okIds = cid instanceof Int32Array || Array.isArray(cid) || (ArrayBuffer.isView(cid) && !(cid instanceof DataView) && !(cid instanceof BigInt64Array) && !(cid instanceof BigUint64Array));
+  if (!okIds) issues.push({ path: 'events.customerId', row: base, message: `expected an Int32Array of codes or an array of ids, got ${show(cid)}` });
+  if (!(c.type instanceof Uint8Array)) issues.push({ path: 'events.type', row: base, message: `expected a Uint8Array of LIFECYCLE_EVENT_CODES, got ${show(c.type)}` });
+  if (!(c.at instanceof Float64Array)) issues.push({ path: 'events.at', row: base, message: `expected a Float64Array of epoch milliseconds, got ${show(c.at)}` });
+  for (const k of ['amount', 'pAlive', 'churnProbability']) {
+    if (c[k] !== undefined && !(c[k] instanceof Float64Array)) issues.push({ path: `events.${k}`, row: base, message: `expected a Float64Array or nothing, got ${show(c[k])}` });
+  }
+  if (issues.length > 0) throw new InvalidInputError(context, issues);
+  const n = (c.at as Float64Array).length;
+  for (const k of ['customerId', 'type', 'amount', 'pAlive', 'churnProbability']) {
+    const col = c[k] as ArrayLike<unknown> | undefined;
+    if (col !== undefined && col.length !== n) issues.push({ path: `events.${k}`, row: base, message: `expected ${n} values (as events.at), got ${col.length}` });
+  }
+  if (issues.length > 0) throw new InvalidInputError(context, issues);
+  return {
+    n,
+    cid: cid as Int32Array | ArrayLike<unknown>,
+    type: c.type as Uint8Array,
+    at: c.at as Float64Array,
+    amount: (c.amount as Float64Array | undefined) ?? null,
+    pAlive: (c.pAlive as Float64Array | undefined) ?? null,
+    churn: (c.churnProbability as Float64Array | undefined) ?? null,
+  };
 }
 
 /** Doubles per customer in `replay`'s state array. */
