@@ -171,10 +171,13 @@ function startOrThrow(value: TimestampInput, path: string, context: string): num
 /** A parsed log with each customer's rows in time order. @internal */
 export interface CustomerLog {
   readonly parsed: ParsedLog;
-  /** Row indices grouped by customer, each group in time order. */
+  /**
+   * Row indices grouped by customer, each group in time order; the groups are laid out in the
+   * order of `sorted`, so a walk over customers in that order reads memory in sequence.
+   */
   readonly order: Int32Array;
-  /** `order[start[c] .. start[c + 1])` are customer c's rows. */
-  readonly start: Int32Array;
+  /** `order[offsets[r] .. offsets[r + 1])` are the rows of customer `sorted[r]` (empty for customers without rows). */
+  readonly offsets: Int32Array;
   /** Timestamps in `order` (each customer's contiguous, so folds read memory in sequence). */
   readonly ms: Float64Array;
   /** Amounts in `order`, or null when the log has none. */
@@ -182,7 +185,7 @@ export interface CustomerLog {
   /** Customer ids (parsed keys, then extra known customers). */
   readonly keys: readonly string[];
   /** Customers sorted as `summarize` sorts them. */
-  readonly sorted: readonly number[];
+  readonly sorted: Int32Array;
   /** Number of customers with rows (the rest of `keys` are known customers without rows). */
   readonly withRows: number;
 }
@@ -193,22 +196,51 @@ export function groupLog(transactions: TransactionInput, fields: FieldNames | un
   const parsed = parseLog(rowReader(transactions, f, context), f, context, { strict: true, rejectNegative: false });
   const C = parsed.customerKeys.length;
   const { n, customer, ms } = parsed;
-  const start = new Int32Array(C + 1);
-  for (let i = 0; i < n; i++) start[customer[i] + 1]++;
-  for (let c = 0; c < C; c++) start[c + 1] += start[c];
-  const fill = start.slice(0, C);
+  const keys = [...parsed.customerKeys];
+  let numeric = parsed.numericIds || C === 0;
+  if (extra !== undefined) {
+    const seen = new Set(keys);
+    for (const id of extra) {
+      const k = String(id);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      keys.push(k);
+      if (!(typeof id === 'number' || String(Number(k)) === k)) numeric = false;
+    }
+  }
+  const K = keys.length;
+  const sortedList = Array.from({ length: K }, (_, i) => i);
+  sortCustomers(sortedList, keys, numeric);
+  const sorted = Int32Array.from(sortedList);
+  // Counting sort of the rows by the customer's rank in `sorted`, scattering times and amounts
+  // in the same pass (stable: a time-ordered log comes out sorted within customers).
+  const rank = new Int32Array(K);
+  for (let r = 0; r < K; r++) rank[sorted[r]] = r;
+  const fill = new Int32Array(K + 1);
+  for (let i = 0; i < n; i++) fill[rank[customer[i]] + 1]++;
+  for (let r = 0; r < K; r++) fill[r + 1] += fill[r];
+  const offsets = fill.slice();
   const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[fill[customer[i]]++] = i;
-  // Gather each customer's timestamps and amounts contiguously (the only random reads), then sort
-  // within customers where needed. Counting sort is stable, so a time-ordered log is sorted already.
   const gms = new Float64Array(n);
-  for (let j = 0; j < n; j++) gms[j] = ms[order[j]];
   const am = parsed.amount;
   const gam = am === null ? null : new Float64Array(n);
-  if (gam !== null) for (let j = 0; j < n; j++) gam[j] = am![order[j]];
-  for (let c = 0; c < C; c++) {
-    const a = start[c];
-    const b = start[c + 1];
+  if (gam !== null) {
+    for (let i = 0; i < n; i++) {
+      const j = fill[rank[customer[i]]]++;
+      order[j] = i;
+      gms[j] = ms[i];
+      gam[j] = am![i];
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const j = fill[rank[customer[i]]]++;
+      order[j] = i;
+      gms[j] = ms[i];
+    }
+  }
+  for (let r = 0; r < K; r++) {
+    const a = offsets[r];
+    const b = offsets[r + 1];
     let sortedAlready = true;
     for (let j = a + 1; j < b; j++) {
       if (gms[j] < gms[j - 1]) {
@@ -247,21 +279,7 @@ export function groupLog(transactions: TransactionInput, fields: FieldNames | un
       }
     }
   }
-  const keys = [...parsed.customerKeys];
-  let numeric = parsed.numericIds || C === 0;
-  if (extra !== undefined) {
-    const seen = new Set(keys);
-    for (const id of extra) {
-      const k = String(id);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      keys.push(k);
-      if (!(typeof id === 'number' || String(Number(k)) === k)) numeric = false;
-    }
-  }
-  const sorted = Array.from({ length: keys.length }, (_, i) => i);
-  sortCustomers(sorted, keys, numeric);
-  return { parsed, order, start, ms: gms, amount: gam, keys, sorted, withRows: C };
+  return { parsed, order, offsets, ms: gms, amount: gam, keys, sorted, withRows: C };
 }
 
 /** Per-customer purchase facts at a moving instant, folded from time-ordered rows. @internal */
@@ -279,19 +297,15 @@ class FactWalker {
     private readonly windowMs: number,
   ) {}
 
-  reset(c: number): void {
+  /** Starts on the customer of rank `r` (`log.sorted[r]`). */
+  reset(r: number): void {
     this.purchases = 0;
     this.spend = 0;
     this.first = NaN;
     this.last = NaN;
     this.ret = NaN;
-    if (c < this.log.withRows) {
-      this.j = this.log.start[c];
-      this.end = this.log.start[c + 1];
-    } else {
-      this.j = 0;
-      this.end = 0;
-    }
+    this.j = this.log.offsets[r];
+    this.end = this.log.offsets[r + 1];
   }
 
   /** Folds this customer's purchases up to and including `t` (same arithmetic as Core.purchase). */
@@ -389,8 +403,8 @@ export function snapshotStages(
   if (needsPopulationReference(cfg)) {
     // In sorted customer order, so a mean does not depend on the order of the input rows.
     const acc = times.map(() => new ReferenceAccumulator(cfg, C));
-    for (const c of log.sorted) {
-      walker.reset(c);
+    for (let r = 0; r < C; r++) {
+      walker.reset(r);
       for (let k = 0; k < P; k++) {
         walker.advanceTo(times[k]);
         if (walker.purchases > 0) acc[k].add(walker.purchases, walker.spend);
@@ -405,8 +419,10 @@ export function snapshotStages(
   if (cfg.stateless) {
     // A stage is a function of the facts: evaluate at each snapshot.
     const f = core.facts;
-    for (let c = 0; c < C; c++) {
-      walker.reset(c);
+    // In the order of `sorted`, in which the rows are laid out: memory read in sequence.
+    for (let r = 0; r < C; r++) {
+      const c = log.sorted[r];
+      walker.reset(r);
       const pAlive = scores === null ? NaN : scores(log.keys[c]);
       for (let k = 0; k < P; k++) {
         walker.advanceTo(times[k]);
@@ -423,22 +439,21 @@ export function snapshotStages(
   }
   // Guards make stages depend on the path: fold each customer's events, once per snapshot
   // (each snapshot has its own reference), then visit customer by customer.
-  const { start, ms, amount } = log;
+  const { offsets, ms, amount } = log;
   const e = new EventBuffer();
   const stageKC = new Int16Array(P * C).fill(-1);
   for (let k = 0; k < P; k++) {
     const t = times[k];
     core.setReference(refs[k].frequency, refs[k].spend);
-    for (let c = 0; c < C; c++) {
+    for (let r = 0; r < C; r++) {
+      const c = log.sorted[r];
       const m = freshMut(log.keys[c], cfg.initialStage);
-      if (c < log.withRows) {
-        for (let j = start[c]; j < start[c + 1]; j++) {
-          if (ms[j] > t) break;
-          e.type = PURCHASE;
-          e.at = ms[j];
-          e.amount = amount === null ? 0 : amount[j];
-          core.apply(m, e, null, 'lifecycle');
-        }
+      for (let j = offsets[r]; j < offsets[r + 1]; j++) {
+        if (ms[j] > t) break;
+        e.type = PURCHASE;
+        e.at = ms[j];
+        e.amount = amount === null ? 0 : amount[j];
+        core.apply(m, e, null, 'lifecycle');
       }
       if (m.purchases === 0 && prospects[c] === 0) continue;
       const pAlive = scores === null ? NaN : scores(log.keys[c]);
@@ -455,7 +470,8 @@ export function snapshotStages(
       stageKC[k * C + c] = m.stage;
     }
   }
-  for (let c = 0; c < C; c++) {
+  for (let r = 0; r < C; r++) {
+    const c = log.sorted[r];
     for (let k = 0; k < P; k++) {
       const s = stageKC[k * C + c];
       if (s >= 0) visit(c, k, s);
@@ -623,8 +639,8 @@ export function populationReference(cfg: ResolvedConfig, input: CustomerSummary 
 function snapshotStagesReference(cfg: ResolvedConfig, log: CustomerLog, asOf: number): { frequency: number; spend: number } {
   const walker = new FactWalker(log, cfg.window * MS_PER_DAY);
   const acc = new ReferenceAccumulator(cfg, log.withRows);
-  for (const c of log.sorted) {
-    walker.reset(c);
+  for (let r = 0; r < log.sorted.length; r++) {
+    walker.reset(r);
     walker.advanceTo(asOf);
     if (walker.purchases > 0) acc.add(walker.purchases, walker.spend);
   }
