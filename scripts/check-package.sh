@@ -154,6 +154,14 @@ cp test/package/consumer-types.ts.txt "$app/consumer.cts"
 (cd "$app" && npm ls --all --omit=dev 2>/dev/null | sed 's/^/  /') || true
 end
 
+begin 'the root entry does not load the optional peers'
+# clmkit/duckdb and clmkit/store load @duckdb/node-api / better-sqlite3 lazily; nothing else may name them.
+if grep -l -E "@duckdb/node-api|better-sqlite3" "$app"/node_modules/clmkit/dist/index.* "$app"/node_modules/clmkit/dist/chunk-* 2>/dev/null; then
+  fail 'a shared chunk or the root entry names an optional peer (files above)'
+fi
+echo 'dist/index.* and the shared chunks name neither @duckdb/node-api nor better-sqlite3'
+end
+
 begin 'type-check consumers (tsc: NodeNext ESM+CJS, node10, bundler)'
 # skipLibCheck is off, so the shipped .d.ts/.d.cts themselves must type-check too. No @types/node:
 # the published types must not need it.

@@ -51,5 +51,15 @@ assert.deepEqual(pop.recommend('u1', { n: 2 }).map((r) => r.itemId), ['b'], 'fit
 const stages = lifecycle.createLifecycle().classify([{ customerId: 'x', timestamp: '2024-03-01', amount: 10 }], { asOf: '2024-03-11' });
 assert.equal(stages.stage[0], 'new', 'createLifecycle from clmkit/lifecycle: bought once 10 days ago is new');
 
-const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
-console.log(`ok  cjs  ${runtime}`);
+
+// clmkit/duckdb through require(): importable without its optional peer; using it says how to install it.
+const duckdb = require('clmkit/duckdb');
+assert.rejects(duckdb.summarizeWithDuckDB('log.csv'), /npm install @duckdb\/node-api/, 'clmkit/duckdb without the peer')
+  .then(() => {
+    const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
+    console.log(`ok  cjs  ${runtime}`);
+  })
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

@@ -50,5 +50,10 @@ assert.deepEqual(pop.recommend('u1', { n: 2 }).map((r) => r.itemId), ['b'], 'fit
 const stages = createLifecycle().classify([{ customerId: 'x', timestamp: '2024-03-01', amount: 10 }], { asOf: '2024-03-11' });
 assert.equal(stages.stage[0], 'new', 'createLifecycle from clmkit/lifecycle: bought once 10 days ago is new');
 
+// clmkit/duckdb: importable without its optional peer, which this consumer project does not have;
+// using it then says how to install the peer. The root entry never loads DuckDB.
+const { summarizeWithDuckDB } = await import('clmkit/duckdb');
+await assert.rejects(summarizeWithDuckDB('log.csv'), /npm install @duckdb\/node-api/, 'clmkit/duckdb without the peer');
+
 const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
 console.log(`ok  esm  ${runtime}`);
