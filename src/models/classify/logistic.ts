@@ -473,7 +473,10 @@ function evaluateBinary(P: BinaryProblem, th: Float64Array, icpt: boolean, l2: n
   let s = 0;
   let comp = 0;
   let gb = 0;
-  if (sparse) {
+  // The pass reads sparse rows only below 25 % nonzeros: at Telco's 42 % the dense kernel, four
+  // rows at a time, beats gathering and scattering by index (16 → 14 ms per fit). (The Hessian,
+  // quadratic in the nonzeros, still takes the sparse rows.)
+  if (sparse && sparse.val.length < 0.25 * n * p) {
     const { ptr, idx, val } = sparse;
     for (let i = 0; i < n; i += stride) {
       const q0 = ptr[i];
