@@ -434,7 +434,13 @@ export async function openStore(target: StoreTarget): Promise<Store> {
   if (typeof target === 'string') {
     if (target.length === 0) throw new InvalidInputError('openStore', [{ path: 'target', message: "expected a file path or ':memory:', got an empty string" }]);
     const Database = await loadBetterSqlite3();
-    return new Store(new Database(target), true);
+    let db: SqliteDatabase;
+    try {
+      db = new Database(target);
+    } catch (cause) {
+      throw new InvalidInputError('openStore', [{ path: 'target', message: `cannot open ${show(target)}: ${cause instanceof Error ? cause.message : String(cause)}` }]);
+    }
+    return new Store(db, true);
   }
   const db = (target as { database?: unknown } | null)?.database as SqliteDatabase | undefined;
   if (db == null || typeof db.prepare !== 'function' || typeof db.transaction !== 'function') {
@@ -480,6 +486,10 @@ interface Pending<S extends string> {
 export function applyEvents<S extends string>(store: Store, lifecycle: Lifecycle<S>, events: Iterable<StoreEvent>, options?: ApplyEventsOptions): ApplyEventsResult {
   const context = 'applyEvents';
   if (!(store instanceof Store)) throw new InvalidInputError(context, [{ path: 'store', message: `expected a Store from openStore, got ${show(store)}` }]);
+  const lc: unknown = lifecycle;
+  if (lc === null || typeof lc !== 'object' || typeof (lc as { transition?: unknown }).transition !== 'function') {
+    throw new InvalidInputError(context, [{ path: 'lifecycle', message: `expected a lifecycle from createLifecycle, got ${show(lc)}` }]);
+  }
   const o = parseOptions(applySchema, options, context);
   const create = o.createCustomers ?? true;
   const sql = store.sql;

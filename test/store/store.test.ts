@@ -66,6 +66,7 @@ describe('customers CRUD', () => {
     expect(issue(() => store.listCustomers({ limit: -1 })).path).toBe('options.limit');
     await expect(openStore({ database: {} as never })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(openStore('')).rejects.toBeInstanceOf(ClmError);
+    await expect(openStore(join(tmpdir(), 'no-such-dir-clmkit', 'x', 'crm.sqlite'))).rejects.toMatchObject({ issues: [{ path: 'target' }] });
     store.close();
   });
 
@@ -177,6 +178,7 @@ describe('applyEvents', () => {
     expect(issue(() => applyEvents(store, lc, [null as never]))).toMatchObject({ path: 'event', row: 0 });
     expect(dump(store)).toEqual(before);
     expect(issue(() => applyEvents({} as never, lc, []))).toMatchObject({ path: 'store' });
+    expect(issue(() => applyEvents(store, {} as never, []))).toMatchObject({ path: 'lifecycle' });
     store.close();
   });
 
