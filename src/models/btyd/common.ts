@@ -566,13 +566,17 @@ export function fitMaximumLikelihood(problem: MaximumLikelihoodProblem): Maximum
     }
   };
   const done = (): boolean => best !== null && best.gnorm <= tol;
+  // Parameters running off to 0 or ∞ (|log p| > 15) mean the maximum is on the boundary: more
+  // optimisers and restarts cannot move it inside, and on degenerate data (a handful of repeat
+  // buyers) each of them crawls along a flat ridge for minutes. Stop and report instead.
+  const offBoundary = (): boolean => best !== null && boundaryNote(names, best.x) !== '';
   const runFrom = (x0: ArrayLike<number>): void => {
     if (options.optimizer === 'nelder-mead') {
       consider(minimizeNelderMead(value, x0, { maxIterations: options.maxIterations, initialStep: 0.1 }));
       return;
     }
     consider(minimizeLbfgs(objective, x0, lbfgsOpts));
-    if (done()) return;
+    if (done() || offBoundary()) return;
     const from = best?.x ?? x0;
     consider(minimizeNelderMead(value, from, { maxIterations: options.maxIterations, initialStep: 0.1 }));
     consider(minimizeLbfgs(objective, (best as { x: Float64Array } | null)?.x ?? from, lbfgsOpts));
@@ -582,7 +586,7 @@ export function fitMaximumLikelihood(problem: MaximumLikelihoodProblem): Maximum
     // Derivative-free: accept the simplex's own convergence; a gradient check would be unfair.
   } else {
     const jitters = [0.7, -0.7, 0.35, -0.35];
-    for (let s = 0; s < jitters.length && !done(); s++) {
+    for (let s = 0; s < jitters.length && !done() && !offBoundary(); s++) {
       const x0 = start.map((v, j) => v + (j % 2 === 0 ? jitters[s] : -jitters[s]));
       runFrom(x0);
     }

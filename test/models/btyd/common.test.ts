@@ -218,9 +218,11 @@ describe('fitMaximumLikelihood', () => {
     expect(f.params.rate).toBeCloseTo(times.length / sumT, 9);
   });
   it('throws ConvergenceError with the best parameters when there is no optimum, NotEnoughDataError for no weight', () => {
+    let calls = 0;
     const unbounded: MaximumLikelihoodProblem = {
       names: ['p'],
       negLogLik: (lp, grad) => {
+        calls++;
         if (grad) grad[0] = -1 / (1 + Math.exp(-lp[0])) * 1e-3;
         return -Math.log1p(Math.exp(lp[0])) * 1e-3 + 0 * lp[0];
       },
@@ -234,6 +236,9 @@ describe('fitMaximumLikelihood', () => {
     expect(err.bestParams.p).toBeGreaterThan(1);
     expect(err.message).toMatch(/best log-likelihood/);
     expect(err.message).toMatch(/p towards ∞/);
+    // Once a parameter has run off to the boundary no restart is tried: one L-BFGS run of at most
+    // 50 iterations (2,002 evaluations here, against 20,176 with the Nelder–Mead and four restarts).
+    expect(calls).toBeLessThan(2500);
     expect(thrown(() => fitMaximumLikelihood({ ...exponentialProblem(), totalWeight: 0 }))).toBeInstanceOf(NotEnoughDataError);
     const nowhere = { ...exponentialProblem(), negLogLik: () => NaN };
     expect(thrown(() => fitMaximumLikelihood(nowhere))).toBeInstanceOf(ConvergenceError);
