@@ -144,9 +144,14 @@ function cdnowTask(kind: 'bg' | 'mbg'): BenchTask {
     async run(ctx): Promise<TaskResult> {
       if (!existsSync(CDNOW)) throw new Error(`${CDNOW} not found (the CDNOW reference data live in ../shared/datasets)`);
       const data = readCdnow();
+      // The first call is timed on its own (a cold process: parsing, unoptimised code); the timed
+      // runs then follow 20 warm-up fits, as lifetimes' runs follow its warm-up in a warm process.
+      const t0 = performance.now();
+      fit(data);
+      const coldMs = performance.now() - t0;
       const cpu = cpuTimed(() => fit(data));
-      const m = measure(cpu.fn, { runs: ctx.runs, warmup: Math.max(ctx.warmup, 3), gc: ctx.gc, label: name, log: ctx.say });
-      const notes = [`ours: ${describeFit(m.result)}`, `CPU time median ${formatMs(cpu.median())}`];
+      const m = measure(cpu.fn, { runs: ctx.runs, warmup: Math.max(ctx.warmup, 20), gc: ctx.gc, label: name, log: ctx.say });
+      const notes = [`ours: ${describeFit(m.result)}`, `first (cold) fit ${formatMs(coldMs)}`, `CPU time median ${formatMs(cpu.median())}`];
       if (kind === 'bg') notes.push(`< ${BTYD_TARGETS.cdnowFitMs} ms ${m.stats.median < BTYD_TARGETS.cdnowFitMs ? '✓' : '✗'}`);
       const reason = await ctx.peer.unavailableReason();
       const { peer, note } =
