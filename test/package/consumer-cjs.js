@@ -52,9 +52,12 @@ const stages = lifecycle.createLifecycle().classify([{ customerId: 'x', timestam
 assert.equal(stages.stage[0], 'new', 'createLifecycle from clmkit/lifecycle: bought once 10 days ago is new');
 
 
-// clmkit/duckdb through require(): importable without its optional peer; using it says how to install it.
+// clmkit/duckdb and clmkit/store through require(): importable without their optional peers; using
+// them says how to install the peer.
 const duckdb = require('clmkit/duckdb');
+const store = require('clmkit/store');
 assert.rejects(duckdb.summarizeWithDuckDB('log.csv'), /npm install @duckdb\/node-api/, 'clmkit/duckdb without the peer')
+  .then(() => assert.rejects(store.openStore(':memory:'), /npm install better-sqlite3/, 'clmkit/store without the peer'))
   .then(() => {
     const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
     console.log(`ok  cjs  ${runtime}`);

@@ -54,6 +54,9 @@ assert.equal(stages.stage[0], 'new', 'createLifecycle from clmkit/lifecycle: bou
 // using it then says how to install the peer. The root entry never loads DuckDB.
 const { summarizeWithDuckDB } = await import('clmkit/duckdb');
 await assert.rejects(summarizeWithDuckDB('log.csv'), /npm install @duckdb\/node-api/, 'clmkit/duckdb without the peer');
+// clmkit/store likewise without better-sqlite3.
+const { openStore } = await import('clmkit/store');
+await assert.rejects(openStore(':memory:'), /npm install better-sqlite3/, 'clmkit/store without the peer');
 
 const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.version}`;
 console.log(`ok  esm  ${runtime}`);
