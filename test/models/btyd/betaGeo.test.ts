@@ -45,7 +45,7 @@ const BRIEF_ROUNDED = { r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 };
 
 describe.skipIf(cdnow === null)(`BG/NBD on CDNOW (${cdnow === null ? CDNOW_MISSING : '2,357 customers, weeks'})`, () => {
   const data = cdnow as NonNullable<typeof cdnow>;
-  const model = fitBetaGeo(data);
+  const model = cdnow === null ? (null as unknown as ReturnType<typeof fitBetaGeo>) : fitBetaGeo(data); // describe bodies run even when skipped
 
   it('reproduces FHL 2005 / lifetimes: parameters, log-likelihood −9582.43', () => {
     expect(model.converged).toBe(true);

@@ -43,7 +43,7 @@ const PEER = { r: 0.524838, alpha: 6.182988, a: 0.891356, b: 1.614 };
 
 describe.skipIf(cdnow === null)(`MBG/NBD on CDNOW (${cdnow === null ? CDNOW_MISSING : '2,357 customers'})`, () => {
   const data = cdnow as NonNullable<typeof cdnow>;
-  const model = fitModifiedBetaGeo(data);
+  const model = cdnow === null ? (null as unknown as ReturnType<typeof fitModifiedBetaGeo>) : fitModifiedBetaGeo(data); // describe bodies run even when skipped
   it('reproduces BTYDplus / lifetimes: parameters and the peer log-likelihood −9582.1327', () => {
     expect(model.converged).toBe(true);
     expect(model.kind).toBe('ModifiedBetaGeo');
