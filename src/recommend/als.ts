@@ -39,6 +39,7 @@ import { createRandom } from '../math/random.js';
 import { parseOptions, show } from '../validate.js';
 import type { Neighbor } from './knn.js';
 import { entityKey, interactionMatrix, type InteractionMatrix } from './sparse.js';
+import { TopList } from './topList.js';
 import type { EntityId, InteractionInput, Recommendation, Recommender, RecommendOptions } from './types.js';
 
 /** Options of {@link fitAls}. */
@@ -316,38 +317,6 @@ function objective(m: InteractionMatrix, X: Float64Array, Y: Float64Array, f: nu
   return all + corr + lambda * trace;
 }
 
-/** Keeps the best `cap` (index, score) pairs: higher score first, ties → lower index. */
-class TopList {
-  readonly idx: Int32Array;
-  readonly score: Float64Array;
-  size = 0;
-
-  constructor(readonly cap: number) {
-    this.idx = new Int32Array(cap);
-    this.score = new Float64Array(cap);
-  }
-
-  push(i: number, sc: number): void {
-    const { idx, score, cap } = this;
-    let p = this.size;
-    if (p === cap) {
-      const ws = score[cap - 1];
-      if (sc < ws || (sc === ws && i > idx[cap - 1])) return;
-      p = cap - 1;
-    } else {
-      this.size++;
-    }
-    while (p > 0) {
-      const ps = score[p - 1];
-      if (ps > sc || (ps === sc && idx[p - 1] < i)) break;
-      score[p] = ps;
-      idx[p] = idx[p - 1]!;
-      p--;
-    }
-    score[p] = sc;
-    idx[p] = i;
-  }
-}
 
 function lookup(index: ReadonlyMap<string, number>, id: unknown, path: string, context: string, what: string): number {
   const key = typeof id === 'string' || typeof id === 'number' ? entityKey(id) : undefined;

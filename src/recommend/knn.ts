@@ -9,6 +9,7 @@ import { InvalidInputError, NotEnoughDataError } from '../errors.js';
 import { createRandom } from '../math/random.js';
 import { parseOptions, show } from '../validate.js';
 import { interactionMatrix, type InteractionMatrix } from './sparse.js';
+import { TopList } from './topList.js';
 import type { EntityId, InteractionInput, Recommendation, RecommendOptions, Recommender } from './types.js';
 
 /**
@@ -134,42 +135,6 @@ const similarSchema = z.strictObject({ n: z.optional(z.int().check(z.minimum(1))
 
 // ------------------------------------------------------------------------------------- helpers
 
-/** Keeps the best `cap` (index, score) pairs: higher score first, ties → lower index. */
-class TopList {
-  readonly idx: Int32Array;
-  readonly score: Float64Array;
-  size = 0;
-
-  constructor(readonly cap: number) {
-    this.idx = new Int32Array(cap);
-    this.score = new Float64Array(cap);
-  }
-
-  reset(): void {
-    this.size = 0;
-  }
-
-  push(i: number, s: number): void {
-    const { idx, score, cap } = this;
-    let p = this.size;
-    if (p === cap) {
-      const ws = score[cap - 1];
-      if (s < ws || (s === ws && i > idx[cap - 1])) return;
-      p = cap - 1;
-    } else {
-      this.size++;
-    }
-    while (p > 0) {
-      const ps = score[p - 1];
-      if (ps > s || (ps === s && idx[p - 1] < i)) break;
-      score[p] = ps;
-      idx[p] = idx[p - 1]!;
-      p--;
-    }
-    score[p] = s;
-    idx[p] = i;
-  }
-}
 
 function idKey(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
