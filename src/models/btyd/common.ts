@@ -72,11 +72,17 @@ export interface CompressedRfm extends RfmData {
   readonly index: Int32Array;
 }
 
-function column(input: unknown, name: string, context: string, required: boolean): Float64Array | null {
-  const v = (input as Record<string, unknown>)[name];
+/**
+ * A column of numbers as a Float64Array (a Float64Array is used as it is, not copied); every
+ * element that is not a number is an issue naming the column and the row. `null` when the column
+ * is absent and not required.
+ *
+ * @internal
+ */
+export function readNumberColumn(v: unknown, name: string, context: string, required: boolean): Float64Array | null {
   if (v === undefined && !required) return null;
   if (v instanceof Float64Array) return v;
-  if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+  if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
     const arr = v as ArrayLike<unknown>;
     const out = new Float64Array(arr.length);
     const issues: InputIssue[] = [];
@@ -86,7 +92,6 @@ function column(input: unknown, name: string, context: string, required: boolean
       if (typeof x !== 'number') {
         count++;
         if (issues.length < MAX_ISSUES) issues.push({ path: name, row: i, message: `expected a number, got ${show(x)}` });
-        out[i] = NaN;
       } else out[i] = x;
     }
     if (count > 0) throw new InvalidInputError(context, issues, count);
@@ -121,10 +126,11 @@ export function readRfm(input: BtydInput, context: string): RfmData {
   if ((input as unknown) === null || typeof (input as unknown) !== 'object') {
     throw new InvalidInputError(context, [{ path: 'data', message: `expected columns { frequency, recency, T }, got ${show(input)}` }]);
   }
-  const frequency = column(input, 'frequency', context, true) as Float64Array;
-  const recency = column(input, 'recency', context, true) as Float64Array;
-  const T = column(input, 'T', context, true) as Float64Array;
-  const w = column(input, 'weights', context, false);
+  const cols = input as unknown as Record<string, unknown>;
+  const frequency = readNumberColumn(cols['frequency'], 'frequency', context, true) as Float64Array;
+  const recency = readNumberColumn(cols['recency'], 'recency', context, true) as Float64Array;
+  const T = readNumberColumn(cols['T'], 'T', context, true) as Float64Array;
+  const w = readNumberColumn(cols['weights'], 'weights', context, false);
   const n = frequency.length;
   const lengthIssues: InputIssue[] = [];
   for (const [name, c] of [['recency', recency], ['T', T], ['weights', w]] as const) {

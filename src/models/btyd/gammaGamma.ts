@@ -53,6 +53,7 @@ import {
   checkModelJson,
   fitMaximumLikelihood,
   parseBtydFitOptions,
+  readNumberColumn,
   type BtydFitOptions,
   type BtydModelJson,
   type FittedBtydModel,
@@ -171,28 +172,6 @@ interface SpendData {
   readonly weights: Float64Array;
 }
 
-function numbers(v: unknown, name: string, context: string, required: boolean): Float64Array | null {
-  if (v === undefined && !required) return null;
-  if (v instanceof Float64Array) return v;
-  if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
-    const arr = v as ArrayLike<unknown>;
-    const out = new Float64Array(arr.length);
-    const issues: InputIssue[] = [];
-    let count = 0;
-    for (let i = 0; i < arr.length; i++) {
-      const x = arr[i];
-      if (typeof x !== 'number') {
-        count++;
-        if (issues.length < MAX_ISSUES) issues.push({ path: name, row: i, message: `expected a number, got ${show(x)}` });
-      } else out[i] = x;
-    }
-    if (count > 0) throw new InvalidInputError(context, issues, count);
-    return out;
-  }
-  throw new InvalidInputError(context, [
-    { path: name, message: `expected an array or Float64Array of numbers, got ${v === undefined ? 'nothing' : show(v)}` },
-  ]);
-}
 
 function readSpend(input: SpendInput, context: string): SpendData {
   const raw: unknown = input;
@@ -205,9 +184,9 @@ function readSpend(input: SpendInput, context: string): SpendData {
       { path: 'monetaryValue', message: 'the summary was made from transactions without amounts (hasMonetary is false); summarize a log with an amount field' },
     ]);
   }
-  const frequency = numbers(o['frequency'], 'frequency', context, true) as Float64Array;
-  const monetaryValue = numbers(o['monetaryValue'], 'monetaryValue', context, true) as Float64Array;
-  const w = numbers(o['weights'], 'weights', context, false);
+  const frequency = readNumberColumn(o['frequency'], 'frequency', context, true) as Float64Array;
+  const monetaryValue = readNumberColumn(o['monetaryValue'], 'monetaryValue', context, true) as Float64Array;
+  const w = readNumberColumn(o['weights'], 'weights', context, false);
   const len = frequency.length;
   const lengthIssues: InputIssue[] = [];
   if (monetaryValue.length !== len) lengthIssues.push({ path: 'monetaryValue', message: `expected ${len} values (as many as frequency), got ${monetaryValue.length}` });
