@@ -29,6 +29,7 @@ import { InvalidInputError, IssueCollector } from '../../errors.js';
 import { quantileSorted } from '../../math/quantile.js';
 import { createRandom } from '../../math/random.js';
 import { parseOptions, show } from '../../validate.js';
+import { standardize } from '../prep/encode.js';
 import { toMatrix, type DesignMatrixInput } from '../prep/matrix.js';
 
 /**
@@ -210,21 +211,8 @@ export function fitInformationGap(X: DesignMatrixInput, options?: InformationGap
     throw new InvalidInputError(context, [{ path: 'options.components', message: `expected at most ${d} (the number of columns), got ${o.components}` }]);
   }
   const data = M.data;
-  // Standardise (population std; a constant column keeps scale 1, as StandardScaler).
-  const mean = new Float64Array(d);
-  const scale = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= n;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const t = data[i * d + j] - mean[j];
-      scale[j] += t * t;
-    }
-  }
-  for (let j = 0; j < d; j++) {
-    const s = Math.sqrt(scale[j] / n);
-    scale[j] = s > 0 ? s : 1;
-  }
+  // Standardise as scikit-learn's StandardScaler: population std, a constant column keeps scale 1.
+  const { mean, scale } = standardize(M);
   const featureNames = Object.freeze([...M.columnNames]);
   if (method === 'autoencoder') {
     return fitAutoencoder(M.data, n, d, mean, scale, featureNames, {
