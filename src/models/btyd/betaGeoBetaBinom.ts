@@ -50,6 +50,7 @@ import { digamma, lbeta, lgamma } from '../../math/special.js';
 import { toRandom } from '../../math/random.js';
 import { parseOptions, show } from '../../validate.js';
 import {
+  btydModelJson,
   checkModelJson,
   compressRfm,
   fitMaximumLikelihood,
@@ -483,16 +484,7 @@ function makeModel(
       return ll(customer.frequency, customer.recency, customer.n);
     },
     toJSON(): BetaGeoBetaBinomModelJson {
-      return {
-        model: KIND,
-        version: 1,
-        params: { ...P },
-        logLikelihood: fit.logLikelihood,
-        converged: fit.converged,
-        iterations: fit.iterations,
-        standardErrors: se === null ? null : { ...se },
-        customers: fit.customers,
-      };
+      return { ...btydModelJson(KIND, P, fit, se), customers: fit.customers };
     },
   };
   return Object.freeze(model);

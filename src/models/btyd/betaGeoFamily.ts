@@ -16,6 +16,7 @@ import { toRandom } from '../../math/random.js';
 import { digamma, hyp2f1Signed, lbeta, lgamma } from '../../math/special.js';
 import { parseOptions } from '../../validate.js';
 import {
+  btydModelJson,
   checkModelJson,
   compressRfm,
   fitMaximumLikelihood,
@@ -25,9 +26,9 @@ import {
   readRfm,
   unitOf,
   type BtydFitOptions,
+  type BtydInput,
   type BtydModelJson,
   type CustomerRfm,
-  type BtydInput,
   type TransactionModel,
 } from './common.js';
 import type { TimeUnit } from '../../data/types.js';
@@ -398,16 +399,7 @@ export function makeModel<K extends string>(spec: FamilySpec<K>, params: BetaGeo
       return f.pmf(n, checkTime(t, 't', ctx));
     },
     toJSON(): BtydModelJson {
-      return {
-        model: spec.kind,
-        version: 1,
-        params: { r: p.r, alpha: p.alpha, a: p.a, b: p.b },
-        logLikelihood: info.logLikelihood,
-        converged: info.converged,
-        iterations: info.iterations,
-        standardErrors: se === null ? null : { ...se },
-        ...(info.unit === undefined ? {} : { unit: info.unit }),
-      };
+      return btydModelJson(spec.kind, { r: p.r, alpha: p.alpha, a: p.a, b: p.b }, info, se);
     },
   };
   return Object.freeze(model);

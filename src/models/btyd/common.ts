@@ -696,6 +696,31 @@ export interface BtydModelJson {
   readonly unit?: TimeUnit;
 }
 
+/**
+ * The {@link BtydModelJson} of a model: kind, version 1, copies of the parameters and standard
+ * errors, the fit's log-likelihood, convergence and iterations, and the unit when known. Each
+ * model's `toJSON()` adds its own fields to it.
+ *
+ * @internal
+ */
+export function btydModelJson(
+  kind: string,
+  params: Readonly<Record<string, number>>,
+  fit: { readonly logLikelihood: number; readonly converged: boolean; readonly iterations: number; readonly unit?: TimeUnit | undefined },
+  standardErrors: Readonly<Record<string, number>> | null,
+): BtydModelJson {
+  return {
+    model: kind,
+    version: 1,
+    params: { ...params },
+    logLikelihood: fit.logLikelihood,
+    converged: fit.converged,
+    iterations: fit.iterations,
+    standardErrors: standardErrors === null ? null : { ...standardErrors },
+    ...(fit.unit === undefined ? {} : { unit: fit.unit }),
+  };
+}
+
 /** What every fitted BTYD model carries (the data of its {@link BtydModelJson}). */
 export interface FittedBtydModel {
   /** The model's kind, e.g. `'BetaGeo'`. */

@@ -50,6 +50,7 @@ import { toRandom } from '../../math/random.js';
 import { digamma, lgamma } from '../../math/special.js';
 import { parseOptions, show } from '../../validate.js';
 import {
+  btydModelJson,
   checkModelJson,
   fitMaximumLikelihood,
   parseBtydFitOptions,
@@ -313,13 +314,7 @@ function makeModel(params: GammaGammaParams, facts: FitFacts): GammaGammaModel {
     },
     toJSON(): GammaGammaModelJson {
       return {
-        model: KIND,
-        version: 1,
-        params: { ...P },
-        logLikelihood: facts.logLikelihood,
-        converged: facts.converged,
-        iterations: facts.iterations,
-        standardErrors: se === null ? null : { ...se },
+        ...btydModelJson(KIND, P, facts, se),
         customers: facts.customers,
         excluded: facts.excluded,
         frequencySpendCorrelation: facts.frequencySpendCorrelation,

@@ -61,6 +61,7 @@ import { createRandom } from '../../math/random.js';
 import { digamma, lgamma, log1mexp, logAddExp } from '../../math/special.js';
 import { show } from '../../validate.js';
 import {
+  btydModelJson,
   checkModelJson,
   compressRfm,
   fitMaximumLikelihood,
@@ -69,10 +70,10 @@ import {
   readRfm,
   unitOf,
   type BtydFitOptions,
+  type BtydInput,
   type BtydModelJson,
   type CustomerRfm,
   type RfmData,
-  type BtydInput,
   type TransactionModel,
 } from './common.js';
 
@@ -812,16 +813,7 @@ function makeModel(state: ModelState): ParetoNbdModel {
       return probabilityOfPurchasesAt(p, n, checkTime(t, 't', context));
     },
     toJSON(): BtydModelJson {
-      return {
-        model: KIND,
-        version: 1,
-        params: { ...p },
-        logLikelihood: state.logLikelihood,
-        converged: state.converged,
-        iterations: state.iterations,
-        standardErrors: se === null ? null : { ...se },
-        ...(state.unit === undefined ? {} : { unit: state.unit }),
-      };
+      return btydModelJson(KIND, p, state, se);
     },
   };
   return Object.freeze(model);
