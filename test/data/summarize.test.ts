@@ -6,18 +6,10 @@ import { radixOrder, sortCustomers, summarize, summarizeParsed, summaryRows } fr
 import type { CustomerSummary, TransactionColumns } from '../../src/data/types.js';
 import { datasetPath, missingMessage, readCdnowSample, readSimpleCsv } from '../helpers/datasets.js';
 import { naiveSummarize, type NaiveTx } from '../helpers/naive.js';
+import { thrown } from '../helpers/thrown.js';
 
 const tuples = (s: CustomerSummary, cols: (keyof CustomerSummary)[]): number[][] =>
   Array.from({ length: s.size }, (_, i) => cols.map((c) => (s[c] as Float64Array)[i]));
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('summarize: lifetimes conventions (tests/test_utils.py fixtures, lifetimes 0.11.3; ../shared/datasets/README.md §4)', () => {
   // Fixture: end 2015-02-07; id1 {02-01, 02-06}, id2 {01-01}, id3 {01-01, 01-02, 01-05}.

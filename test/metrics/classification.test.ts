@@ -18,6 +18,7 @@ import {
   rocCurve,
   type ClassLabel,
 } from '../../src/metrics/classification.js';
+import { thrown } from '../helpers/thrown.js';
 
 // ---------------------------------------------------------------------------------------------
 // sklearn reference vectors (test/fixtures/make_sklearn_fixtures.py)
@@ -67,15 +68,6 @@ function closeAll(actual: ArrayLike<number>, expected: readonly number[], what: 
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) close(actual[i], expected[i], `${what}[${i}]`);
 }
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
-
 describe(`classification metrics match scikit-learn ${fixture.sklearn} (${fixture.cases.length} cases, to 1e-9)`, () => {
   it('has cases of 1 to 200 rows', () => {
     expect(fixture.cases.length).toBeGreaterThanOrEqual(10);

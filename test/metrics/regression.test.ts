@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotEnoughDataError } from '../../src/errors.js';
 import { mae, mape, r2, rmse } from '../../src/metrics/regression.js';
+import { thrown } from '../helpers/thrown.js';
 
 // sklearn reference vectors (test/fixtures/make_sklearn_fixtures.py)
 interface Case {
@@ -19,15 +20,6 @@ function close(actual: number, expected: number, what: string): void {
   const ok = Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
   if (!ok) expect.fail(`${what}: got ${actual}, sklearn ${expected}`);
 }
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
-
 describe(`regression metrics match scikit-learn ${fixture.sklearn} (to 1e-9)`, () => {
   it.each(fixture.cases.map((c, i) => [`case ${i} (n = ${c.n})`, c] as const))('%s: r2, rmse, mae, mape', (_name, c) => {
     const { yTrue, yPred } = c.regression;

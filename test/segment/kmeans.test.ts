@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotEnoughDataError } from '../../src/errors.js';
 import { elbow, kmeans, kneedle, type KMeansResult } from '../../src/segment/kmeans.js';
+import { thrown } from '../helpers/thrown.js';
 
 interface SkFit {
   k: number;
@@ -25,15 +26,6 @@ interface Fixture {
 }
 // Written by test/fixtures/make_kmeans_fixtures.py (scikit-learn 1.2.1); committed, no dataset needed.
 const F = JSON.parse(readFileSync(new URL('../fixtures/kmeans-online-retail.json', import.meta.url), 'utf8')) as Fixture;
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
 
 const sq = (a: readonly number[], b: readonly number[]): number => a.reduce((s, v, j) => s + (v - b[j]) ** 2, 0);
 

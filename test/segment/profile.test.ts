@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/errors.js';
 import { profileSegments } from '../../src/segment/profile.js';
+import { thrownInvalidInput as thrown } from '../helpers/thrown.js';
 
 // pandas reference (test/fixtures/make_silhouette_fixtures.py, "retail.profile")
 interface RefProfile {
@@ -23,16 +23,6 @@ const fx = JSON.parse(readFileSync(new URL('../fixtures/silhouette.json', import
   };
 };
 const FIELDS = ['recency_days', 'frequency', 'monetary'] as const;
-
-function thrown(fn: () => unknown): InvalidInputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InvalidInputError);
-    return err as InvalidInputError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('profileSegments vs pandas (online-retail RFM, KMeans k=4)', () => {
   const { recency_days, frequency, monetary, labels, profile } = fx.retail;

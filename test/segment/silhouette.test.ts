@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotEnoughDataError } from '../../src/errors.js';
 import { createRandom } from '../../src/math/random.js';
 import { silhouette } from '../../src/segment/silhouette.js';
+import { thrown } from '../helpers/thrown.js';
 
 // ---------------------------------------------------------------------------------------------
 // scikit-learn reference vectors (test/fixtures/make_silhouette_fixtures.py)
@@ -41,15 +42,6 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[]): vo
   let worst = 0;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
   expect(worst).toBeLessThan(TOL);
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('silhouette vs scikit-learn', () => {

@@ -1,23 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/errors.js';
 import { simulateTransactions } from '../../src/data/simulate.js';
 import { summarize, summaryRows } from '../../src/data/summarize.js';
 import { fitBetaGeo } from '../../src/models/btyd/betaGeo.js';
 import { compressSummary, summaryFromRows, summarySql, type SqlDialect } from '../../src/sql/index.js';
+import { thrownInvalidInput as thrown } from '../helpers/thrown.js';
 
 const DIALECTS: readonly SqlDialect[] = ['duckdb', 'spark', 'trino', 'bigquery', 'postgres'];
 const base = { table: 'tx', customerId: 'cid', timestamp: 'ts', amount: 'amt', observationEnd: '2024-01-31' };
-
-function thrown(fn: () => unknown): InvalidInputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InvalidInputError) return err;
-    throw err;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('summarySql: identifiers are validated, never concatenated raw', () => {
   const attacks: unknown[] = [

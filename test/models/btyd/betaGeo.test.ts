@@ -6,15 +6,7 @@ import { invertSymmetric, numericHessian } from '../../../src/math/optimize.js';
 import { lgamma } from '../../../src/math/special.js';
 import { betaGeoFromJSON, betaGeoModel, fitBetaGeo, simulateBetaGeo, type BetaGeoParams } from '../../../src/models/btyd/betaGeo.js';
 import { CDNOW_MISSING, loadCdnowSummary } from '../../helpers/cdnow.js';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../../helpers/thrown.js';
 
 /**
  * BG/NBD log-likelihood written straight from FHL (2005) eq. (6), one customer at a time —

@@ -13,15 +13,7 @@ import {
   unitOf,
   type MaximumLikelihoodProblem,
 } from '../../../src/models/btyd/common.js';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../../helpers/thrown.js';
 
 describe('readRfm', () => {
   it('accepts arrays and Float64Arrays (used as given), weights default to 1', () => {

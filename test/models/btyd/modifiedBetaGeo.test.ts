@@ -11,15 +11,7 @@ import {
   simulateModifiedBetaGeo,
 } from '../../../src/models/btyd/modifiedBetaGeo.js';
 import { CDNOW_MISSING, loadCdnowSummary } from '../../helpers/cdnow.js';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../../helpers/thrown.js';
 
 /** MBG/NBD log-likelihood from Batislam et al. (2007), one customer at a time (independent of the library). */
 function referenceLogLik(p: BetaGeoParams, d: { frequency: ArrayLike<number>; recency: ArrayLike<number>; T: ArrayLike<number> }): number {

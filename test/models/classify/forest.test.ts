@@ -6,6 +6,7 @@ import { rocAuc } from '../../../src/metrics/classification.js';
 import { fitRandomForest, randomForestFromJSON } from '../../../src/models/classify/forest.js';
 import { fitDecisionTree } from '../../../src/models/classify/tree.js';
 import { loadTelco, TELCO_MISSING } from '../../helpers/telco.js';
+import { thrown } from '../../helpers/thrown.js';
 
 interface Run {
   seed: number;
@@ -22,15 +23,6 @@ interface Setting {
 // Written by test/fixtures/make_tree_fixtures.py (scikit-learn 1.2.1 RandomForestClassifier,
 // max_features="sqrt", random_state 0..4, on the Telco split of test/helpers/telco.ts).
 const REF = JSON.parse(readFileSync(new URL('../../fixtures/forest-telco.json', import.meta.url), 'utf8')) as { sklearn: string; settings: Setting[] };
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
 
 const telco = loadTelco();
 if (telco === null) console.log(TELCO_MISSING);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/errors.js';
 import { decisionTreeFromJSON, fitDecisionTree, type ClassificationTreeModel, type DecisionTreeOptions, type RegressionTreeModel } from '../../../src/models/classify/tree.js';
+import { thrown } from '../../helpers/thrown.js';
 
 interface SkFit {
   options: { criterion: 'gini' | 'entropy' | 'squared_error'; max_depth: number; min_samples_leaf?: number; min_samples_split?: number };
@@ -30,15 +31,6 @@ interface SkCase {
 }
 // Written by test/fixtures/make_tree_fixtures.py (scikit-learn 1.2.1, Debian); no dataset needed.
 const F = JSON.parse(readFileSync(new URL('../../fixtures/tree-sklearn.json', import.meta.url), 'utf8')) as { sklearn: string; cases: SkCase[] };
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
 
 function optionsOf(c: SkCase, f: SkFit): DecisionTreeOptions {
   return {

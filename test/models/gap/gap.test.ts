@@ -4,15 +4,7 @@ import { InvalidInputError } from '../../../src/errors.js';
 import { rocAuc } from '../../../src/metrics/classification.js';
 import { createRandom } from '../../../src/math/random.js';
 import { fitInformationGap, flagGaps, gapDrivers, informationGapFromJSON, purchaseGap } from '../../../src/models/gap/gap.js';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../../helpers/thrown.js';
 
 const sum = (a: ArrayLike<number>): number => Array.from(a).reduce((s, v) => s + v, 0);
 

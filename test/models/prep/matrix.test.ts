@@ -12,16 +12,7 @@ import {
   selectRows,
   toMatrix,
 } from '../../../src/models/prep/matrix.js';
-
-function thrown(fn: () => unknown): InvalidInputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InvalidInputError) return err;
-    throw err;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownInvalidInput as thrown } from '../../helpers/thrown.js';
 
 describe('toMatrix', () => {
   it('copies rows into a row-major Float64Array with default names x0…', () => {

@@ -6,6 +6,7 @@ import { createRandom } from '../../../src/math/random.js';
 import { oneHot } from '../../../src/models/prep/encode.js';
 import { hstack, matrixFromColumns } from '../../../src/models/prep/matrix.js';
 import { fitLinearRegression, linearRegressionFromJSON } from '../../../src/models/regress/linear.js';
+import { thrownInvalidInput as thrown } from '../../helpers/thrown.js';
 
 interface Closed {
   names: string[];
@@ -28,16 +29,6 @@ const F = JSON.parse(readFileSync(new URL('../../fixtures/ols.json', import.meta
 };
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 const maxRel = (a: ArrayLike<number>, b: readonly number[]): number => Math.max(...b.map((v, i) => rel(a[i], v)));
-
-function thrown(fn: () => unknown): InvalidInputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InvalidInputError) return err;
-    throw err;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('fitLinearRegression equals the numpy closed forms to 1e-8 (relative)', () => {
   it('with an intercept', () => {
