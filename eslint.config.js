@@ -29,6 +29,11 @@ export default tseslint.config(
     },
   },
   {
+    // The command line is the edge where files, streams and the process live.
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off' },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -12,6 +12,7 @@ export default defineConfig({
     'recommend/index': 'src/recommend/index.ts',
     'models/index': 'src/models/index.ts',
     'lifecycle/index': 'src/lifecycle/index.ts',
+    'plot/index': 'src/plot/index.ts',
     'sql/index': 'src/sql/index.ts',
     'duckdb/index': 'src/duckdb/index.ts',
     'store/index': 'src/store/index.ts',

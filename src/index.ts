@@ -12,5 +12,6 @@ export * from './models/index.js';
 export * from './segment/index.js';
 export * from './recommend/index.js';
 export * from './lifecycle/index.js';
+export * from './plot/index.js';
 export * from './sql/index.js';
 export * from './math/index.js';
