@@ -45,6 +45,7 @@ import { lifecycleTasks } from './lifecycle.js';
 import { classifyTasks } from './classify.js';
 import { treeTasks } from './tree.js';
 import { sqlTasks } from './sql.js';
+import { cliTasks } from './cli.js';
 import { BenchData, FULL_SIZES, peerRatio, QUICK_SIZES, TASKS as DATA_TASKS, type BenchTask, type TaskResult } from './tasks.js';
 
 const TASKS: readonly BenchTask[] = [
@@ -58,6 +59,7 @@ const TASKS: readonly BenchTask[] = [
   ...classifyTasks,
   ...treeTasks,
   ...sqlTasks,
+  ...cliTasks,
 ];
 
 const RESPAWN_ENV = 'CLMKIT_BENCH_GC';
