@@ -210,28 +210,20 @@ export function liftChart(yTrue: ArrayLike<ClassLabel>, scores: ArrayLike<number
     };
   }
   const x: JsonObject = { field: 'group', type: 'ordinal', title: `${groupWord} of score (1 = highest)`, axis: { labelAngle: 0 } };
-  const series = { domain: ['Lift of the group', 'Cumulative lift'], range: [OKABE_ITO[4], OKABE_ITO[1]] };
   return {
     ...common,
-    title: titleBlock(opts.title ?? `Lift by ${groupWord.toLowerCase()} of score`, ['Positive rate relative to the overall rate; 1 = random targeting']),
+    title: titleBlock(opts.title ?? `Lift by ${groupWord.toLowerCase()} of score`, [
+      'Bars: each group’s positive rate ÷ the overall rate; line: cumulative lift',
+      'Dashed: 1 = random targeting',
+    ]),
     layer: [
       {
-        mark: { type: 'bar' },
-        encoding: {
-          x,
-          y: { field: 'lift', type: 'quantitative', title: 'Lift (× overall positive rate)' },
-          color: { datum: 'Lift of the group', type: 'nominal', title: null, scale: series },
-          tooltip,
-        },
+        mark: { type: 'bar', color: OKABE_ITO[4] },
+        encoding: { x, y: { field: 'lift', type: 'quantitative', title: 'Lift (× overall positive rate)' }, tooltip },
       },
       {
-        mark: { type: 'line', point: true },
-        encoding: {
-          x,
-          y: { field: 'cumulativeLift', type: 'quantitative' },
-          color: { datum: 'Cumulative lift', type: 'nominal', title: null, scale: series },
-          tooltip,
-        },
+        mark: { type: 'line', color: OKABE_ITO[1], point: { color: OKABE_ITO[1] } },
+        encoding: { x, y: { field: 'cumulativeLift', type: 'quantitative' }, tooltip },
       },
       {
         data: { values: [{ baseline: 1 }] },

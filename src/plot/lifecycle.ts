@@ -164,6 +164,12 @@ export interface TransitionMatrixInput {
   readonly counts?: readonly (readonly number[])[];
   /** Number of snapshot pairs counted (named in the subtitle when given). */
   readonly periods?: number;
+  /**
+   * Whether any customer started a period in each stage; the rows of stages never observed are
+   * greyed out and labelled `–` (their probabilities are a placeholder, not an estimate).
+   * @defaultValue every stage observed
+   */
+  readonly observed?: readonly boolean[];
 }
 
 /** Options of {@link transitionHeatmap}. */
@@ -175,9 +181,11 @@ const TRANSITION_CONTEXT = 'transitionHeatmap';
 /**
  * The stage-to-stage transition matrix as a heat map: the stage at one snapshot on the rows,
  * the stage at the next on the columns, each cell coloured (viridis, 0 to 100 %) and labelled
- * with the transition probability. Rows sum to 100 %.
+ * with the transition probability. Rows sum to 100 %. Rows of stages no customer started a
+ * period in (`observed[i]` false) are grey and labelled `–`.
  *
- * `data.values` rows: `{ from, to, probability, count }` (`count` null without `counts`).
+ * `data.values` rows: `{ from, to, probability, count, observed, label }` (`count` null without
+ * `counts`; `label` the cell's text, the probability as a whole percentage or `–`).
  *
  * @param matrix - a {@link TransitionMatrixInput} (e.g. `lifecycle.transitionMatrix(log)`).
  * @param options - {@link TransitionHeatmapOptions}.
@@ -195,7 +203,7 @@ const TRANSITION_CONTEXT = 'transitionHeatmap';
  *     [0.02, 0, 0.98],
  *   ],
  * });
- * console.log(spec.data.values[1]); // { from: 'active', to: 'lapsing', probability: 0.15, count: null }
+ * console.log(spec.data.values[1]); // { from: 'active', to: 'lapsing', probability: 0.15, count: null, observed: true, label: '15%' }
  * ```
  */
 export function transitionHeatmap(matrix: TransitionMatrixInput, options?: TransitionHeatmapOptions): VegaLiteSpec {
@@ -210,9 +218,19 @@ export function transitionHeatmap(matrix: TransitionMatrixInput, options?: Trans
   if (periods !== undefined && (typeof periods !== 'number' || !(periods >= 0) || !Number.isInteger(periods))) {
     throw new InvalidInputError(TRANSITION_CONTEXT, [{ path: 'periods', message: `expected a whole number ≥ 0, got ${show(periods)}` }]);
   }
+  const obs = m['observed'];
+  if (obs !== undefined && !(Array.isArray(obs) && obs.length === S && obs.every((b) => typeof b === 'boolean'))) {
+    throw new InvalidInputError(TRANSITION_CONTEXT, [{ path: 'observed', message: `expected ${S} booleans (one per stage), got ${show(obs)}` }]);
+  }
+  const observed = (i: number): boolean => obs === undefined || (obs as readonly boolean[])[i];
   const values: DataRow[] = [];
+  let unobserved = 0;
   for (let i = 0; i < S; i++) {
-    for (let j = 0; j < S; j++) values.push({ from: stages[i], to: stages[j], probability: p[i][j], count: counts === null ? null : counts[i][j] });
+    if (!observed(i)) unobserved++;
+    for (let j = 0; j < S; j++) {
+      const label = observed(i) ? `${Math.round(p[i][j] * 100)}%` : '–';
+      values.push({ from: stages[i], to: stages[j], probability: p[i][j], count: counts === null ? null : counts[i][j], observed: observed(i), label });
+    }
   }
   const x: JsonObject = { field: 'to', type: 'nominal', sort: stages, title: 'Stage at the next snapshot', axis: { labelAngle: -30 } };
   const y: JsonObject = { field: 'from', type: 'nominal', sort: stages, title: 'Stage at one snapshot' };
@@ -227,6 +245,7 @@ export function transitionHeatmap(matrix: TransitionMatrixInput, options?: Trans
     $schema: VEGA_LITE_SCHEMA,
     title: titleBlock(opts.title ?? 'Lifecycle stage transition probabilities', [
       typeof periods === 'number' ? `Per period, estimated over ${periods} consecutive snapshot pair${periods === 1 ? '' : 's'}; rows sum to 100%` : 'Per period; rows sum to 100%',
+      unobserved > 0 ? `Grey rows (–): no customer was in that stage at the start of a period` : '',
     ]),
     width: opts.width ?? side,
     height: opts.height ?? side,
@@ -237,7 +256,14 @@ export function transitionHeatmap(matrix: TransitionMatrixInput, options?: Trans
         encoding: {
           x,
           y,
-          color: { field: 'probability', type: 'quantitative', title: 'Probability', scale: { scheme: 'viridis', domain: [0, 1] }, legend: { format: '.0%' } },
+          color: {
+            condition: { test: '!datum.observed', value: '#dddddd' },
+            field: 'probability',
+            type: 'quantitative',
+            title: 'Probability',
+            scale: { scheme: 'viridis', domain: [0, 1] },
+            legend: { format: '.0%' },
+          },
           tooltip,
         },
       },
@@ -246,8 +272,8 @@ export function transitionHeatmap(matrix: TransitionMatrixInput, options?: Trans
         encoding: {
           x,
           y,
-          text: { field: 'probability', type: 'quantitative', format: '.0%' },
-          color: { condition: { test: 'datum.probability > 0.55', value: 'black' }, value: 'white' },
+          text: { field: 'label', type: 'nominal' },
+          color: { condition: { test: '!datum.observed || datum.probability > 0.55', value: 'black' }, value: 'white' },
         },
       },
     ],

@@ -66,8 +66,12 @@ describe('transitionHeatmap', () => {
     spec.data.values.forEach((d, k) => {
       const i = Math.floor(k / S);
       const j = k % S;
-      expect(d).toEqual({ from: m.stages[i], to: m.stages[j], probability: m.probabilities[i][j], count: m.counts[i][j] });
+      expect(d).toMatchObject({ from: m.stages[i], to: m.stages[j], probability: m.probabilities[i][j], count: m.counts[i][j], observed: m.observed[i] });
+      expect(d.label).toBe(m.observed[i] ? `${Math.round(m.probabilities[i][j] * 100)}%` : '–');
     });
+    // The default lifecycle never starts a month with a prospect or a new customer.
+    expect(m.observed.filter((o) => !o)).toHaveLength(2);
+    expect(JSON.stringify(spec.title)).toContain('Grey rows');
     expect(JSON.stringify(spec.title)).toContain(`over ${m.periods} consecutive snapshot pairs`);
     const r = await checkSpec(spec);
     expect(r.marks('rect')).toBe(S * S);
@@ -79,5 +83,6 @@ describe('transitionHeatmap', () => {
     expect(thrownInvalidInput(() => transitionHeatmap({ stages: ['a', 'b'], probabilities: [[1, 0], [0.5]] })).issues[0]).toMatchObject({ path: 'probabilities[1]', row: 1 });
     expect(thrownInvalidInput(() => transitionHeatmap({ stages: ['a'], probabilities: [[1.2]] })).issues[0]).toMatchObject({ path: 'probabilities[0][0]', row: 0 });
     expect(thrownInvalidInput(() => transitionHeatmap({ stages: ['a'], probabilities: [[1]], counts: [[NaN]] })).issues[0].path).toBe('counts[0][0]');
+    expect(thrownInvalidInput(() => transitionHeatmap({ stages: ['a'], probabilities: [[1]], observed: [] })).issues[0].path).toBe('observed');
   });
 });
