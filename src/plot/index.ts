@@ -15,9 +15,11 @@
  *   `await import(…)`):
  *
  * ```ts no-run
+ * import type { TopLevelSpec } from 'vega-lite';
  * const vl = await import('vega-lite');
  * const vega = await import('vega');
- * const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+ * // VegaLiteSpec is clmkit's own plain-JSON type, not vega-lite's: cast it at this boundary.
+ * const view = new vega.View(vega.parse(vl.compile(spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
  * const svg = await view.toSVG();
  * ```
  *
