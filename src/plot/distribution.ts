@@ -59,7 +59,7 @@ const symexp = (t: number): number => Math.sign(t) * Math.expm1(Math.abs(t));
  * beyond which values go in the last bin); with `logScale`, the bins are equal-width on a
  * symmetric-log axis. The counts always sum to the number of finite values; NaN and ±Infinity
  * are left out and counted in the subtitle. The mean and median are of all finite values,
- * clipped or not.
+ * clipped or not (both are named in the subtitle; a rule beyond a clipped axis is not drawn).
  *
  * `data.values` rows: `{ binStart, binEnd, count, share }` (`share` = count / finite values);
  * the rules' layer has its own data `{ statistic: 'Mean' | 'Median', value }`.
