@@ -469,8 +469,8 @@ async function topCustomersSection(result: AnalysisResult, charts: ChartRenderer
     parts.push(
       await charts.figure(
         'clv-distribution',
-        () => clvDistribution(result.clvSample, { title: `CLV per customer, next ${months} months`, clip: 0.99, width: 560, height: 240 }),
-        `How many customers${sampled} fall in each band of lifetime value over the next ${months} months, with the mean and median marked (the top 1 % are counted in the last bar): most customers are worth little and a few are worth a lot.`,
+        () => clvDistribution(result.clvSample, { title: `CLV per customer, next ${months} months`, logScale: true, width: 560, height: 240 }),
+        `How many customers${sampled} fall in each band of lifetime value over the next ${months} months, with the mean and median marked; the value axis is logarithmic, so each step to the right is worth several times more: most customers are worth little and a few are worth a lot.`,
       ),
     );
   }
@@ -541,14 +541,16 @@ async function lifecycleSection(result: AnalysisResult, charts: ChartRenderer): 
   }
   parts.push(pair(`<div>${parts.pop()!}</div>`, mix));
   const tr = l.transitions;
+  // A stage no customer started a period in has no estimate (its row is a placeholder): shown as '–'.
+  const observed = l.stages.map((_s, i) => (tr.counts[i] ?? []).some((c) => c > 0));
   const matrix = table(
     [{ header: 'From \\ to' }, ...l.stages.map((s) => ({ header: s, align: 'right' as const, format: (v: number) => formatPercent(v) }))],
-    l.stages.map((s, i) => [s, ...l.stages.map((_t, j) => tr.probabilities[i]?.[j] ?? null)]),
+    l.stages.map((s, i) => [s, ...l.stages.map((_t, j) => (observed[i] ? (tr.probabilities[i]?.[j] ?? null) : null))]),
     { name: 'transitions', caption: `Share of customers moving from the row's stage to the column's stage from one month to the next (${plural(tr.periods, 'period')} observed)` },
   );
   const heat = await charts.figure(
     'transition-matrix',
-    () => transitionHeatmap({ stages: l.stages, probabilities: tr.probabilities, counts: tr.counts, periods: tr.periods }, { title: 'Stage transitions, one month apart', width: 320, height: 280 }),
+    () => transitionHeatmap({ stages: l.stages, probabilities: tr.probabilities, counts: tr.counts, periods: tr.periods, observed }, { title: 'Stage transitions, one month apart', width: 320, height: 280 }),
     "Each cell is the probability that a customer in the row's stage is in the column's stage a month later: the diagonal holds those who stay, the rest shows where customers go.",
   );
   parts.push('<h3>Transitions between stages</h3>');

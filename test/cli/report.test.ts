@@ -169,6 +169,20 @@ describe('renderReport leaves out what the data does not have', () => {
     expect(html).not.toContain('data-table="gamma-gamma"');
   });
 
+  it("a stage no customer started a period in has '–' in its transition row, not the placeholder 100 %", async () => {
+    const base = handBuiltResult();
+    const t = base.lifecycle.transitions;
+    const never: AnalysisResult = {
+      ...base,
+      lifecycle: { ...base.lifecycle, transitions: { ...t, probabilities: [[1, 0, 0, 0], ...t.probabilities.slice(1)], counts: [[0, 0, 0, 0], ...t.counts.slice(1)] } },
+    };
+    const html = await renderReport(never);
+    const start = html.indexOf('data-table="transitions"');
+    const rows = html.slice(html.indexOf('<tbody>', start), html.indexOf('</tbody>', start)).split('<tr>').slice(1);
+    expect(rows[0]).toBe('<th scope="row">new</th><td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">–</td></tr>\n');
+    expect(rows[1]).toContain('<td class="num">70.0 %</td>');
+  });
+
   it('a chart the data cannot make becomes a note, not a failure (ROC with one class)', async () => {
     const base = handBuiltResult();
     const h = base.holdout!;
