@@ -143,6 +143,11 @@ export interface AnalysisResult {
   readonly cohorts: { readonly cohorts: readonly string[]; readonly size: readonly number[]; readonly retention: readonly (readonly number[])[] };
   /** Wall-clock milliseconds per step, in order, and the process's peak RSS in bytes. */
   readonly timings: { readonly steps: readonly { readonly step: string; readonly ms: number }[]; readonly totalMs: number; readonly peakRssBytes: number };
+  /**
+   * Things a reader should know, one sentence each: a fit that did not converge, why Gamma-Gamma
+   * or CLV is missing, customers left out of a model (absent when there is nothing to say).
+   */
+  readonly notes?: readonly string[];
 }
 
 /** A fitted model's parameters and fit diagnostics. @internal */
@@ -171,6 +176,8 @@ export interface HoldoutValidation {
   readonly boughtAgain: readonly number[];
   readonly score: readonly number[];
   readonly auc: number;
+  /** The BG/NBD fit on the calibration period, whose predictions are compared with the holdout. */
+  readonly calibrationFit?: ModelFit<'r' | 'alpha' | 'a' | 'b'>;
 }
 
 /** A row of the top-customers table. @internal */
