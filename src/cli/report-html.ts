@@ -197,6 +197,9 @@ dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
 figure.chart { margin: .5rem 0 1rem; min-width: 0; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 figcaption { font-size: .85rem; margin-top: .35rem; }
+.notes { border-left: 4px solid #d9a400; background: #fff8e1; padding: .5rem .9rem; margin: 1rem 0; border-radius: 0 6px 6px 0; }
+.notes-title { font-weight: 600; margin: 0; }
+.notes ul { margin: .25rem 0 0; padding-left: 1.2rem; }
 .ok { color: #1b7a3a; }
 .warn { color: #a15c00; }
 footer { margin-top: 3rem; font-size: .85rem; color: var(--muted); border-top: 1px solid var(--line); padding-top: .75rem; overflow-wrap: anywhere; }
@@ -211,7 +214,7 @@ footer { margin-top: 3rem; font-size: .85rem; color: var(--muted); border-top: 1
   body { background: none; font-size: 11pt; }
   main { max-width: none; padding: 0; }
   nav.toc { display: none; }
-  .card { background: none; border-color: #999; }
+  .card, .notes { background: none; border-color: #999; }
   .table-wrap { overflow: visible; }
   figure.chart, .card, table, dl.facts { break-inside: avoid; page-break-inside: avoid; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }

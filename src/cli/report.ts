@@ -405,6 +405,11 @@ async function holdoutSection(result: AnalysisResult, charts: ChartRenderer): Pr
       ['AUC (buys again?)', formatNumber(h.auc, 3)],
     ]),
   );
+  const cf = h.calibrationFit;
+  const calibrationFit =
+    cf === undefined
+      ? ''
+      : paramTable('calibration-fit', cf.params, `BG/NBD refitted on the calibration period (log-likelihood ${formatNumber(cf.logLikelihood, 2)}${cf.converged ? '' : ', did not converge'})`);
   const bucketTable = table(
     [
       { header: 'Calibration purchases' },
@@ -423,7 +428,7 @@ async function holdoutSection(result: AnalysisResult, charts: ChartRenderer): Pr
       ),
     'For each number of repeat purchases in the calibration period, the mean purchases per customer in the holdout period, actual and predicted: the closer the two lines, the better the forecast.',
   );
-  parts.push(pair(`<div>${bucketTable}</div>`, calib));
+  parts.push(pair(`<div>${bucketTable}\n${calibrationFit}</div>`, calib));
   const roc = await charts.figure(
     'roc',
     () => rocCurvePlot(h.boughtAgain, h.score, { title: 'Who buys again: ROC curve', width: 300, height: 300 }),
@@ -580,6 +585,13 @@ function timingsSection(result: AnalysisResult, chartMs: number, chartCount: num
   return section('timings', 'Timings', body.join('\n'));
 }
 
+/** The analysis's notes (a fit that did not converge, why CLV is missing, …), or nothing. */
+function notesBox(result: AnalysisResult): string {
+  const notes = result.notes ?? [];
+  if (notes.length === 0) return '';
+  return `<aside class="notes" aria-label="Notes"><p class="notes-title">Good to know</p><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></aside>`;
+}
+
 function settingsFacts(result: AnalysisResult): string {
   const s = result.settings;
   return facts([
@@ -657,6 +669,7 @@ export async function renderReportTimed(result: AnalysisResult, options: ReportO
 <nav class="toc" aria-label="Sections">${toc}</nav>
 </header>
 ${summaryCards(result)}
+${notesBox(result)}
 ${settingsFacts(result)}
 ${sections.join('\n')}
 <footer>Made by clmkit ${escapeHtml(result.version)} (<code>clmkit analyze --html</code>). This file is self-contained: it needs no network and no scripts, and prints as it shows.</footer>

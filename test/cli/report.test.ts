@@ -112,6 +112,7 @@ describe('renderReport on an analysis of the bundled sample (with holdout)', asy
     expect(rowsOf('transitions')).toBe(result.lifecycle.stages.length);
     expect(rowsOf('holdout')).toBe(result.holdout!.buckets.length);
     expect(rowsOf('bgnbd')).toBe(4);
+    if (result.holdout?.calibrationFit !== undefined) expect(rowsOf('calibration-fit')).toBe(4);
     expect(rowsOf('timings')).toBe(result.timings.steps.length + 1);
     expect(rowsOf('cleaning')).toBe(result.cleaning.removed.length);
     expect(html).toContain(escapeHtml(result.topCustomers[0].customerId));
@@ -133,6 +134,7 @@ describe('renderReport escapes every string from the data', async () => {
     expect(html).toContain(`C0001${escaped}`);
     expect(html).toContain(`orders${escaped}.csv`);
     expect(html).toContain(`customer_id${escaped}`);
+    expect(html).toContain(`<li>The calibration BG/NBD fit took a while${escaped}.</li>`);
     expectSelfContained(html);
   });
 
@@ -148,6 +150,14 @@ describe('renderReport escapes every string from the data', async () => {
 });
 
 describe('renderReport leaves out what the data does not have', () => {
+  it('no notes: no notes box; notes: one item each, before the sections', async () => {
+    const rest: AnalysisResult = { ...handBuiltResult(), notes: undefined };
+    expect(await renderReport(rest)).not.toContain('class="notes"');
+    const html = await renderReport({ ...rest, notes: ['First.', 'Second.'] });
+    expect(html).toContain('<ul><li>First.</li><li>Second.</li></ul>');
+    expect(html.indexOf('class="notes"')).toBeLessThan(html.indexOf('<section'));
+  });
+
   it('no holdout: no holdout section, calibration, ROC or lift chart', async () => {
     const html = await renderReport(handBuiltResult({ holdout: false }));
     expect(html).not.toContain('<section id="holdout"');

@@ -122,6 +122,7 @@ export function handBuiltResult(options: FixtureOptions = {}): AnalysisResult {
           boughtAgain,
           score,
           auc: 0.74,
+          calibrationFit: { params: { r: 0.25, alpha: 4.6, a: 0.62, b: 1.8 }, logLikelihood: -7001.5, converged: true, iterations: 18, unit: 'week' },
         }
       : null,
     topCustomers: Array.from({ length: 5 }, (_v, i) => ({
@@ -161,6 +162,7 @@ export function handBuiltResult(options: FixtureOptions = {}): AnalysisResult {
       },
     },
     cohorts: { cohorts, size: [50, 60, 70, 80, 70, 70], retention },
+    notes: [`The calibration BG/NBD fit took a while${bad}.`],
     timings: { steps: [{ step: 'read', ms: 12.3 }, { step: 'fit', ms: 45.6 }], totalMs: 60.2, peakRssBytes: 150_000_000 },
   };
   return result;
