@@ -226,6 +226,11 @@ export function renderText(result: AnalysisResult, options?: RenderTextOptions):
       lc.stages.map((st, k) => [label(st), formatInt(lc.counts[k]), formatPercent(population > 0 ? lc.counts[k] / population : NaN)]),
     ),
   );
+  lines.push(
+    ...wrap(
+      "from each customer's purchase summary, which keeps no gaps between purchases: customers who came back after a lapse count as active, loyal or at risk here, and as reactivated in the transitions, which replay the purchase history",
+    ).map(dim),
+  );
   const tr = lc.transitions;
   if (tr.periods > 0 && tr.probabilities.length === lc.stages.length) {
     lines.push('', ...wrap(`month-to-month transitions (row: stage at a month end, column: at the next; ${formatInt(tr.periods)} month pairs)`));
