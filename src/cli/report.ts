@@ -367,7 +367,7 @@ async function modelSection(result: AnalysisResult, charts: ChartRenderer): Prom
   const T = Math.max(1, daysBetween(result.overview.firstDate, result.overview.observationEnd) / DAYS_PER_UNIT[unit]);
   const horizon = (result.settings.horizon * DAYS_PER_UNIT.month) / DAYS_PER_UNIT[unit];
   const months = result.settings.horizon;
-  const size = { width: 300, height: 240 };
+  const size = { width: 340, height: 260 };
   const heat1 = await charts.figure(
     'expected-purchases-heatmap',
     // Its legend title ("Expected purchases, next 52.18 weeks") is long: a horizontal legend below has room for it.
@@ -650,7 +650,8 @@ export async function renderReportTimed(result: AnalysisResult, options: ReportO
   ]
     .map(([id, label]) => `<a href="#${id}">${label}</a>`)
     .join('');
-  const subtitle = `${escapeHtml(src.name)} (${escapeHtml(src.format)}, ${escapeHtml(formatBytes(src.bytes))}) · ${escapeHtml(o.firstDate)} to ${escapeHtml(o.lastDate)} · ${formatNumber(o.customers, 0)} customers, ${formatNumber(o.transactions, 0)} transactions`;
+  const origin = src.bytes > 0 ? `${escapeHtml(src.name)} (${escapeHtml(src.format)}, ${escapeHtml(formatBytes(src.bytes))})` : escapeHtml(src.name);
+  const subtitle = `${origin} · ${escapeHtml(o.firstDate)} to ${escapeHtml(o.lastDate)} · ${formatNumber(o.customers, 0)} customers, ${formatNumber(o.transactions, 0)} transactions`;
 
   const html = `<!DOCTYPE html>
 <html lang="en">

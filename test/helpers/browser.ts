@@ -4,6 +4,8 @@
  * (hostile strings, sections present or absent) without running an analysis.
  */
 import { existsSync } from 'node:fs';
+import { DEFAULT_SETTINGS, analyze } from '../../src/cli/analyze.js';
+import { sampleTable } from '../../src/cli/read.js';
 import type { AnalysisResult } from '../../src/cli/types.js';
 
 /** The Chromium binary: `$CLMKIT_CHROMIUM`, else Debian's /usr/bin/chromium. */
@@ -168,7 +170,13 @@ export function handBuiltResult(options: FixtureOptions = {}): AnalysisResult {
   return result;
 }
 
-/** The analysis the report tests render: the bundled sample log with a holdout. */
+let sample: AnalysisResult | undefined;
+
+/**
+ * The analysis the report tests render: `clmkit demo --holdout 2024-06-30`, i.e. the bundled
+ * simulated log (2,998 customers) with holdout validation. Computed once per test file.
+ */
 export function sampleResult(): AnalysisResult {
-  return handBuiltResult();
+  sample ??= analyze(sampleTable(), { ...DEFAULT_SETTINGS, holdout: '2024-06-30' });
+  return sample;
 }
