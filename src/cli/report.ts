@@ -424,7 +424,7 @@ async function holdoutSection(result: AnalysisResult, charts: ChartRenderer): Pr
     'calibration-holdout',
     () => calibrationHoldoutPlot(
         h.buckets.map((b) => ({ frequency: b.frequency, actual: b.actual, predicted: b.predicted, customers: b.customers })),
-        { title: 'Holdout purchases: actual vs predicted', duration: h.duration, unit, width: 380, height: 240 },
+        { title: 'Holdout purchases: actual vs predicted', duration: h.duration, unit, width: 380, height: 320 },
       ),
     'For each number of repeat purchases in the calibration period, the mean purchases per customer in the holdout period, actual and predicted: the closer the two lines, the better the forecast.',
   );
