@@ -21,7 +21,7 @@ const available = chromiumAvailable();
 const MARKS = '.mark-rect path, .mark-symbol path, .mark-line path, .mark-area path, .mark-rule line, .mark-rule path';
 const TIMEOUT = 20_000;
 
-if (!available && !REQUIRE_BROWSER) console.warn(`browser.test.ts ${missingBrowserMessage()}`);
+if (!available && !REQUIRE_BROWSER) console.warn(`browser.test.ts skipped: ${missingBrowserMessage()}; CLMKIT_REQUIRE_BROWSER=1 makes this a failure`);
 
 describe.skipIf(!available && !REQUIRE_BROWSER)('the HTML report in headless Chromium', () => {
   let browser: Browser | undefined;
@@ -42,7 +42,7 @@ describe.skipIf(!available && !REQUIRE_BROWSER)('the HTML report in headless Chr
   }
 
   beforeAll(async () => {
-    if (!available) throw new Error(`CLMKIT_REQUIRE_BROWSER=1 but ${missingBrowserMessage()}`);
+    if (!available) throw new Error(`CLMKIT_REQUIRE_BROWSER=1 and ${missingBrowserMessage()}`);
     dir = mkdtempSync(join(tmpdir(), 'clmkit-report-'));
     const file = join(dir, 'report.html');
     writeFileSync(file, await renderReport(sampleResult()));

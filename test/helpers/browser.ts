@@ -19,9 +19,9 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
-/** Why the browser tests skip. */
+/** What is missing and how to get it (the browser tests skip with this, or fail under CLMKIT_REQUIRE_BROWSER=1). */
 export function missingBrowserMessage(): string {
-  return `skipped: no Chromium at ${CHROMIUM_PATH} (install Debian's chromium, or point CLMKIT_CHROMIUM at a Chromium binary; CLMKIT_REQUIRE_BROWSER=1 makes this a failure)`;
+  return `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium, or point CLMKIT_CHROMIUM at a Chromium binary)`;
 }
 
 /** A small deterministic generator (LCG) for the fixture's arrays. */
