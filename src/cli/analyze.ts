@@ -107,7 +107,31 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
   const { firstMs, lastMs } = cleaned;
   const endMs = endOption ?? lastMs;
 
-  // 2. Holdout validation (fit on the calibration period, compare with what happened after).
+  // 2. The passes over the log, while no per-customer summary is held: the lifecycle stage mix at
+  //    the last twelve month ends and the transitions between them, the monthly cohorts, and the
+  //    holdout validation (fit on the calibration period, compare with what happened after).
+  const lc = createLifecycle();
+  const history = run('lifecycle', 'replaying lifecycle stages', () => {
+    const to = Math.floor(endMs / MS_PER_DAY) * MS_PER_DAY + MS_PER_DAY - 1;
+    const lastMonth = monthIndexFromDays(Math.floor((to + 1) / MS_PER_DAY)) - 1; // the last month ended by `to`
+    const firstMonth = Math.max(lastMonth - 11, monthIndexFromDays(Math.floor(firstMs / MS_PER_DAY)));
+    const from = daysFromMonthIndex(firstMonth) * MS_PER_DAY;
+    const months = lastMonth - firstMonth + 1;
+    const mix = months >= 1 ? lc.stageCounts(cols!, { every: 'month', from, to }) : null;
+    const tm = months >= 2 ? lc.transitionMatrix(cols!, { every: 'month', from, to }) : null;
+    if (tm === null) notes.push('The stage transitions need at least two month ends in the data: none are shown.');
+    return {
+      mix: { at: mix === null ? [] : mix.at.map((d) => isoDate(d.getTime())), counts: mix === null ? [] : mix.counts.map((r) => [...r]) },
+      transitions:
+        tm === null
+          ? { probabilities: [], counts: [], periods: 0 }
+          : { probabilities: tm.probabilities.map((r) => [...r]), counts: tm.counts.map((r) => [...r]), periods: tm.periods },
+    };
+  });
+  const cohorts = run('cohorts', 'building monthly cohorts', () => {
+    const c = cohortTable(cols!, { observationEnd: endMs, period: 'month' });
+    return { cohorts: [...c.cohorts], size: [...c.size], retention: c.retention.map((r) => [...r]) };
+  });
   let holdout: HoldoutValidation | null = null;
   if (holdoutOption !== undefined) {
     const h = holdoutOption;
@@ -118,53 +142,25 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
   }
 
   // 3. Summary of the whole period and the fits.
-  let s: CustomerSummary | null = run('summarize', 'summarizing customers', () => summarize(cols!, { unit, observationEnd: endMs }));
-  const customers = s.size;
-  const fits = run('fit', 'fitting BG/NBD and Gamma-Gamma', () => fitModels(s!, unit, notes));
+  const s = run('summarize', 'summarizing customers', () => summarize(cols!, { unit, observationEnd: endMs }));
+  cols = null;
+  const fits = run('fit', 'fitting BG/NBD and Gamma-Gamma', () => fitModels(s, unit, notes));
 
   // 4. Predictions: P(alive), expected purchases and CLV over the horizon; top customers.
-  const value = run('clv', 'computing CLV', () => predict(s!, fits.bg, fits.spend, settings, rngClv));
+  const value = run('clv', 'computing CLV', () => predict(s, fits.bg, fits.spend, settings, rngClv));
 
   // 5. RFM segments.
-  const rfm = run('rfm', 'scoring RFM segments', () => rfmTable(s!, rngPoints));
+  const rfm = run('rfm', 'scoring RFM segments', () => rfmTable(s, rngPoints));
 
-  // 6. Lifecycle: stages at the end from the summary (vectorised), then — with the summary let
-  //    go — the mix at the last twelve month ends and the transitions between them, from the log.
+  // 6. Lifecycle stages at the observation end, from the summary (vectorised).
+  const counts = run('stages', 'classifying lifecycle stages', () => stageCountsAt(lc, s));
+  const lifecycle: AnalysisResult['lifecycle'] = { asOf: isoDate(endMs), stages: [...lc.stages], counts, ...history };
   const totals = {
+    customers: s.size,
     repeatCustomers: countPositive(s.frequency),
     revenue: s.hasMonetary ? sum(s.totalSpend) : null,
     transactions: sum(s.transactions),
   };
-  const lifecycle = run('lifecycle', 'classifying lifecycle stages', () => {
-    const lc = createLifecycle();
-    const counts = stageCountsAt(lc, s!);
-    s = null;
-    const to = Math.floor(endMs / MS_PER_DAY) * MS_PER_DAY + MS_PER_DAY - 1;
-    const lastMonth = monthIndexFromDays(Math.floor((to + 1) / MS_PER_DAY)) - 1; // the last month ended by `to`
-    const firstMonth = Math.max(lastMonth - 11, monthIndexFromDays(Math.floor(firstMs / MS_PER_DAY)));
-    const from = daysFromMonthIndex(firstMonth) * MS_PER_DAY;
-    const months = lastMonth - firstMonth + 1;
-    const mix = months >= 1 ? lc.stageCounts(cols!, { every: 'month', from, to }) : null;
-    const tm = months >= 2 ? lc.transitionMatrix(cols!, { every: 'month', from, to }) : null;
-    if (tm === null) notes.push('The stage transitions need at least two month ends in the data: none are shown.');
-    return {
-      asOf: isoDate(endMs),
-      stages: [...lc.stages],
-      counts,
-      mix: { at: mix === null ? [] : mix.at.map((d) => isoDate(d.getTime())), counts: mix === null ? [] : mix.counts.map((r) => [...r]) },
-      transitions:
-        tm === null
-          ? { probabilities: [], counts: [], periods: 0 }
-          : { probabilities: tm.probabilities.map((r) => [...r]), counts: tm.counts.map((r) => [...r]), periods: tm.periods },
-    };
-  });
-
-  // 7. Monthly acquisition cohorts.
-  const cohorts = run('cohorts', 'building monthly cohorts', () => {
-    const c = cohortTable(cols!, { observationEnd: endMs, period: 'month' });
-    return { cohorts: [...c.cohorts], size: [...c.size], retention: c.retention.map((r) => [...r]) };
-  });
-  cols = null;
 
   const gg = fits.gg;
   const result: AnalysisResult = {
@@ -176,7 +172,7 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
       firstDate: isoDate(firstMs),
       lastDate: isoDate(lastMs),
       observationEnd: isoDate(endMs),
-      customers,
+      customers: totals.customers,
       transactions: totals.transactions,
       repeatCustomers: totals.repeatCustomers,
       revenue: totals.revenue,

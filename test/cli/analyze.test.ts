@@ -165,12 +165,12 @@ describe('analyze on the bundled sample', () => {
   });
 
   it('reports steps in order with timings and the peak RSS', () => {
-    expect(result.timings.steps.map((s) => s.step)).toEqual(['clean', 'summarize', 'fit', 'clv', 'rfm', 'lifecycle', 'cohorts']);
+    expect(result.timings.steps.map((s) => s.step)).toEqual(['clean', 'lifecycle', 'cohorts', 'summarize', 'fit', 'clv', 'rfm', 'stages']);
     expect(withHoldout.timings.steps.map((s) => s.step)).toContain('holdout');
     expect(result.timings.peakRssBytes).toBeGreaterThan(1e6);
     const labels: string[] = [];
     analyze(table, settings, { onStep: (s) => labels.push(s), version: '9.9.9' });
-    expect(labels).toHaveLength(7);
+    expect(labels).toHaveLength(8);
   });
 
   it('an observation end drops later rows and counts them', () => {
