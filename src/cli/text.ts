@@ -82,7 +82,7 @@ export function renderText(result: AnalysisResult, options?: RenderTextOptions):
   lines.push(
     ...wrap(
       `${o.firstDate} to ${o.lastDate}${o.observationEnd !== o.lastDate ? ` (observed to ${o.observationEnd})` : ''} · ` +
-        `${formatInt(o.customers)} customers · ${formatInt(o.transactions)} transactions · ${formatInt(result.cleaning.rowsRead)} rows read`,
+        `${plural(o.customers, 'customer')} · ${plural(o.transactions, 'transaction')} · ${plural(result.cleaning.rowsRead, 'row')} read`,
     ),
   );
   const c = result.source.columns;
@@ -263,6 +263,11 @@ export function renderText(result: AnalysisResult, options?: RenderTextOptions):
   const parts = t.steps.map((st) => `${st.step} ${formatDuration(st.ms)}`);
   lines.push(...wrap(`${parts.join(' · ')} · total ${formatDuration(t.totalMs)} · peak memory ${formatMegabytes(t.peakRssBytes)}`).map(dim));
   return `${lines.join('\n')}\n`;
+}
+
+/** `1 customer`, `2,998 customers`. */
+function plural(n: number, noun: string): string {
+  return `${formatInt(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** A setting as typed: `12`, `1`, `0.5` (at most 4 significant digits). */
