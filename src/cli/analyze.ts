@@ -24,6 +24,7 @@ import { DAYS_PER_UNIT, MS_PER_DAY, daysFromMonthIndex, monthIndexFromDays, reso
 import type { CustomerSummary, TimeUnit, TransactionColumns } from '../data/types.js';
 import { ClmError, ConvergenceError } from '../errors.js';
 import { createLifecycle, type Lifecycle } from '../lifecycle/lifecycle.js';
+import type { PAliveScorer } from '../lifecycle/population.js';
 import { createRandom, type Random } from '../math/random.js';
 import { rocAuc } from '../metrics/classification.js';
 import { betaGeoModel, fitBetaGeo, type BetaGeoModel } from '../models/btyd/betaGeo.js';
@@ -107,10 +108,29 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
   const { firstMs, lastMs } = cleaned;
   const endMs = endOption ?? lastMs;
 
-  // 2. The passes over the log, while no per-customer summary is held: the lifecycle stage mix at
-  //    the last twelve month ends and the transitions between them, the monthly cohorts, and the
-  //    holdout validation (fit on the calibration period, compare with what happened after).
-  const lc = createLifecycle();
+  // 2. The passes over the log that need every row: the monthly cohorts and the holdout
+  //    validation (fit on the calibration period, compare with what happened after).
+  const cohorts = run('cohorts', 'building monthly cohorts', () => {
+    const c = cohortTable(cols!, { observationEnd: endMs, period: 'month' });
+    return { cohorts: [...c.cohorts], size: [...c.size], retention: c.retention.map((r) => [...r]) };
+  });
+  let holdout: HoldoutValidation | null = null;
+  if (holdoutOption !== undefined) {
+    const h = holdoutOption;
+    const holdoutText = settings.holdout!;
+    holdout = run('holdout', 'validating on the holdout period', () =>
+      holdoutValidation(cols!, { calibrationMs: h, calibrationText: holdoutText, firstMs, endMs, unit, rng: rngHoldout, notes }),
+    );
+  }
+
+  // 3. Summary of the whole period and the fits.
+  const s = run('summarize', 'summarizing customers', () => summarize(cols!, { unit, observationEnd: endMs }));
+  const fits = run('fit', 'fitting BG/NBD and Gamma-Gamma', () => fitModels(s, unit, notes));
+
+  // The lifecycle's window ("bought recently" = within it) comes from the data unless given: a
+  // 30-day window on a shop whose customers buy every few months calls nearly everyone churned.
+  const window = settings.window ?? autoWindow(s);
+  const lc = createLifecycle({ window });
   const history = run('lifecycle', 'replaying lifecycle stages', () => {
     const to = Math.floor(endMs / MS_PER_DAY) * MS_PER_DAY + MS_PER_DAY - 1;
     const lastMonth = monthIndexFromDays(Math.floor((to + 1) / MS_PER_DAY)) - 1; // the last month ended by `to`
@@ -128,23 +148,7 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
           : { probabilities: tm.probabilities.map((r) => [...r]), counts: tm.counts.map((r) => [...r]), periods: tm.periods },
     };
   });
-  const cohorts = run('cohorts', 'building monthly cohorts', () => {
-    const c = cohortTable(cols!, { observationEnd: endMs, period: 'month' });
-    return { cohorts: [...c.cohorts], size: [...c.size], retention: c.retention.map((r) => [...r]) };
-  });
-  let holdout: HoldoutValidation | null = null;
-  if (holdoutOption !== undefined) {
-    const h = holdoutOption;
-    const holdoutText = settings.holdout!;
-    holdout = run('holdout', 'validating on the holdout period', () =>
-      holdoutValidation(cols!, { calibrationMs: h, calibrationText: holdoutText, firstMs, endMs, unit, rng: rngHoldout, notes }),
-    );
-  }
-
-  // 3. Summary of the whole period and the fits.
-  const s = run('summarize', 'summarizing customers', () => summarize(cols!, { unit, observationEnd: endMs }));
   cols = null;
-  const fits = run('fit', 'fitting BG/NBD and Gamma-Gamma', () => fitModels(s, unit, notes));
 
   // 4. Predictions: P(alive), expected purchases and CLV over the horizon; top customers.
   const value = run('clv', 'computing CLV', () => predict(s, fits.bg, fits.spend, settings, rngClv));
@@ -153,8 +157,15 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
   const rfm = run('rfm', 'scoring RFM segments', () => rfmTable(s, rngPoints));
 
   // 6. Lifecycle stages at the observation end, from the summary (vectorised).
-  const counts = run('stages', 'classifying lifecycle stages', () => stageCountsAt(lc, s));
-  const lifecycle: AnalysisResult['lifecycle'] = { asOf: isoDate(endMs), stages: [...lc.stages], counts, ...history };
+  const counts = run('stages', 'classifying lifecycle stages', () => stageCountsAt(lc, s, fits.bg));
+  const lifecycle: AnalysisResult['lifecycle'] = {
+    asOf: isoDate(endMs),
+    window,
+    windowSource: settings.window === undefined ? 'auto' : 'flag',
+    stages: [...lc.stages],
+    counts,
+    ...history,
+  };
   const totals = {
     customers: s.size,
     repeatCustomers: countPositive(s.frequency),
@@ -718,10 +729,31 @@ function rfmTable(s: CustomerSummary, rng: Random): AnalysisResult['rfm'] {
 // ---------------------------------------------------------------------------------------------
 // Lifecycle
 
-/** Customers per stage (in stage order) at the summary's observation end; the classification itself is dropped. */
-function stageCountsAt(lc: Lifecycle, s: CustomerSummary): number[] {
-  const cls = lc.classify(s);
+/**
+ * Customers per stage (in stage order) at the summary's observation end, with the BG/NBD model's
+ * P(alive) as the score (recent customers below the lifecycle's threshold are at risk); the
+ * classification itself is dropped.
+ */
+function stageCountsAt(lc: Lifecycle, s: CustomerSummary, model: PAliveScorer): number[] {
+  const cls = lc.classify(s, { model });
   return lc.stages.map((st) => cls.counts[st]);
+}
+
+/**
+ * The automatic lifecycle window, in whole days: the mean time between purchase occasions over
+ * every repeat purchase in the log (Σ recency / Σ repeat purchases, converted to days), so that a
+ * customer buying at the shop's usual pace counts as recent; clamped to [7, 365], and 30 (the
+ * library's default) when nobody bought twice.
+ */
+function autoWindow(s: CustomerSummary): number {
+  let gaps = 0;
+  let repeats = 0;
+  for (let i = 0; i < s.size; i++) {
+    gaps += s.recency[i];
+    repeats += s.frequency[i];
+  }
+  if (repeats === 0) return 30;
+  return Math.min(365, Math.max(7, Math.ceil((gaps / repeats) * DAYS_PER_UNIT[s.unit])));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -55,6 +55,8 @@ Analysis
   --margin <m>            profit margin applied to spend in CLV (default 1)
   --top <N>               rows in the top-customers table (default 10)
   --seed <S>              seed for the samples behind the charts (default 1)
+  --window <days>         lifecycle window: "bought recently" = within it (default: the mean time
+                          between a customer's purchases in the log, 7 to 365 days)
 
 Output
   --html <file>           also write a self-contained HTML report with charts
@@ -85,6 +87,7 @@ const ANALYZE_FLAGS = {
   margin: { type: 'string' },
   top: { type: 'string' },
   seed: { type: 'string' },
+  window: { type: 'string' },
   html: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -250,6 +253,7 @@ function readSettings(v: AnalyzeValues, demo: boolean): AnalyzeSettings {
     margin: num('--margin', v.margin, DEFAULT_SETTINGS.margin, (x) => x > 0 && x <= 1, 'a margin in (0, 1], e.g. 0.3'),
     top: num('--top', v.top, DEFAULT_SETTINGS.top, (x) => Number.isInteger(x) && x >= 0 && x <= 100_000, 'a whole number ≥ 0'),
     seed: num('--seed', v.seed, DEFAULT_SETTINGS.seed, Number.isInteger, 'a whole number'),
+    window: v.window === undefined ? undefined : num('--window', v.window, 30, (x) => Number.isInteger(x) && x >= 1 && x <= 3650, 'a whole number of days in [1, 3650]'),
   };
 }
 

@@ -533,7 +533,7 @@ async function lifecycleSection(result: AnalysisResult, charts: ChartRenderer): 
     table(
       [{ header: 'Stage' }, { header: 'Customers', align: 'right', format: (v) => formatNumber(v, 0) }, { header: 'Share', align: 'right', format: (v) => formatPercent(v) }],
       l.stages.map((s, i) => [s, l.counts[i] ?? 0, total > 0 ? (l.counts[i] ?? 0) / total : null]),
-      { name: 'stages', caption: `Customers per lifecycle stage on ${l.asOf}` },
+      { name: 'stages', caption: `Customers per lifecycle stage on ${l.asOf} (recent = bought within ${l.window} days)` },
     ),
   );
   let mix = '';

@@ -217,7 +217,7 @@ export function renderText(result: AnalysisResult, options?: RenderTextOptions):
 
   // Lifecycle.
   const lc = result.lifecycle;
-  heading(`Lifecycle stages at ${lc.asOf}`);
+  heading(`Lifecycle stages at ${lc.asOf} (window ${lc.window} days${lc.windowSource === 'auto' ? ', from the data; set --window' : ''})`);
   const population = lc.counts.reduce((a, b) => a + b, 0);
   const label = (st: string): string => STAGE_LABEL[st] ?? st;
   lines.push(
@@ -228,7 +228,7 @@ export function renderText(result: AnalysisResult, options?: RenderTextOptions):
   );
   lines.push(
     ...wrap(
-      "from each customer's purchase summary, which keeps no gaps between purchases: customers who came back after a lapse count as active, loyal or at risk here, and as reactivated in the transitions, which replay the purchase history",
+      `recent = bought within the last ${lc.window} days (the mean time between a customer's purchases in this log, unless set with --window); at risk = recent but P(alive) low or spend and purchases below the mean. Stages come from each customer's purchase summary, which keeps no gaps between purchases: customers who came back after a lapse count as active, loyal or at risk here, and as reactivated in the transitions, which replay the purchase history`,
     ).map(dim),
   );
   const tr = lc.transitions;

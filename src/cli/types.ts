@@ -77,6 +77,8 @@ export interface AnalyzeSettings {
   readonly top: number;
   /** Seed for anything random (k-means starts, samples for charts). @defaultValue 1 */
   readonly seed: number;
+  /** Lifecycle window in days ("bought recently" = within it); undefined = from the data (see analyze.ts autoWindow). */
+  readonly window?: number | undefined;
 }
 
 /** One row of the cleaning report: rows removed for a reason, with their source lines. @internal */
@@ -132,6 +134,9 @@ export interface AnalysisResult {
   };
   readonly lifecycle: {
     readonly asOf: string;
+    /** The lifecycle window in days, and whether it came from the data or from --window. */
+    readonly window: number;
+    readonly windowSource: 'auto' | 'flag';
     readonly stages: readonly string[];
     /** Customers per stage at the observation end, in `stages` order. */
     readonly counts: readonly number[];

@@ -144,6 +144,8 @@ export function handBuiltResult(options: FixtureOptions = {}): AnalysisResult {
     },
     lifecycle: {
       asOf: '2024-06-30',
+      window: 45,
+      windowSource: 'auto',
       stages,
       counts: mix[mix.length - 1],
       mix: { at: months, counts: mix },
