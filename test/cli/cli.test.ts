@@ -41,7 +41,7 @@ interface Ran {
   readonly stderr: string;
 }
 function clmkit(args: readonly string[], input?: string): Ran {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000, maxBuffer: 256 * 2 ** 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 function json(r: Ran): AnalysisResult {
@@ -65,7 +65,8 @@ describe('usage errors exit with 2 and say what to do (in-process)', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['analyze', 'a.csv', '--colour'], /unknown option '--colour'/],
     [['analyze', 'a.csv', '--unit', 'year'], /--unit 'year' is not one of day, week, month/],
-    [['analyze', 'a.csv', '--horizon', '-3'], /--horizon '-3' is not a number of months/],
+    [['analyze', 'a.csv', '--horizon=-3'], /--horizon '-3' is not a number of months/],
+    [['analyze', 'a.csv', '--horizon', '-3'], /--horizon=-/],
     [['analyze', 'a.csv', '--discount-rate', '5%'], /--discount-rate '5%' is not a monthly rate/],
     [['analyze', 'a.csv', '--holdout', '30/06/2024'], /--holdout '30\/06\/2024' is not a date/],
     [['analyze', 'a.csv', '--top', '2.5'], /--top '2.5' is not a whole number/],
@@ -206,30 +207,33 @@ describe.skipIf(!built)('the built binary on malformed input', () => {
   });
 });
 
-const cdnow = datasetPath('cdnow/CDNOW_master.txt');
+const cdnow = datasetPath('cdnow/CDNOW_sample.txt');
 describe.skipIf(!built || cdnow === null)('the built binary on CDNOW', () => {
-  if (cdnow === null) console.warn(missingMessage('cdnow/CDNOW_master.txt'));
+  if (cdnow === null) console.warn(missingMessage('cdnow/CDNOW_sample.txt'));
   it('reproduces the published calibration fit and the holdout purchases (Fader, Hardie & Lee 2005)', () => {
-    // CDNOW_master.txt: ` customer_id  date number_of_cds  dollar_value`, whitespace-separated.
+    // CDNOW_sample.txt (the 1/10 sample the paper fits): `master_id sample_id YYYYMMDD cds dollars`.
     let csv = 'customer_id,date,amount\n';
-    let holdoutRepeats = 0;
-    const seen = new Map<string, Set<string>>();
+    let rows = 0;
+    const days = new Map<string, Set<string>>();
     for (const line of readFileSync(cdnow!, 'utf8').split('\n')) {
       const f = line.trim().split(/\s+/);
-      if (f.length !== 4) continue;
-      csv += `${f[0]},${f[1]},${f[3]}\n`;
-      const days = seen.get(f[0]!) ?? new Set<string>();
-      days.add(f[1]!);
-      seen.set(f[0]!, days);
+      if (f.length !== 5) continue;
+      csv += `${f[1]},${f[2]},${f[4]}\n`;
+      rows++;
+      const d = days.get(f[1]!) ?? new Set<string>();
+      d.add(f[2]!);
+      days.set(f[1]!, d);
     }
-    // Repeat purchase occasions (distinct days) in the 39-week holdout, of customers who bought in 1997 Q1.
-    for (const days of seen.values()) for (const d of days) if (d > '19970930' && d <= '19980630') holdoutRepeats++;
+    // Repeat purchase occasions (distinct days) in the 39-week holdout: everyone first bought in 1997 Q1.
+    let holdoutRepeats = 0;
+    for (const d of days.values()) for (const day of d) if (day > '19970930' && day <= '19980630') holdoutRepeats++;
     const result = json(clmkit(['analyze', file('cdnow.csv', csv), '--end', '1998-06-30', '--holdout', '1997-09-30', '--json']));
-    expect(result.overview.customers).toBe(23_570);
-    expect(result.overview.transactions).toBe(69_659);
-    const cal = result.holdout!.calibrationFit!.params as Record<string, number>;
+    expect(result.cleaning.rowsRead).toBe(rows);
+    expect(result.overview.customers).toBe(2_357);
+    const cal = result.holdout!.calibrationFit!;
     const published = { r: 0.2426, alpha: 4.4136, a: 0.7931, b: 2.4259 };
-    for (const [k, v] of Object.entries(published)) expect(Math.abs(cal[k]! / v - 1)).toBeLessThan(1e-3);
+    for (const [k, v] of Object.entries(published)) expect(Math.abs(cal.params[k as keyof typeof published] / v - 1)).toBeLessThan(1e-3);
+    expect(cal.logLikelihood).toBeCloseTo(-9582.43, 1);
     expect(result.holdout!.totalActual).toBe(holdoutRepeats);
   });
 });
