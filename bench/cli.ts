@@ -63,7 +63,7 @@ async function runCli(args: readonly string[]): Promise<CliRun> {
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? -1));
+    child.on('close', (c) => { resolve(c ?? -1); });
   });
   const ms = performance.now() - t0;
   if (code !== 0) throw new Error(`clmkit ${args.join(' ')} exited with ${code}: ${stderr.trim()}`);
@@ -99,10 +99,10 @@ async function lifetimesJob(csv: string, end: string, runs: number, customers: n
       const t0 = performance.now();
       await execFileAsync(PEER_PYTHON, ['-c', PEER_SCRIPT, vendor, csv, end], { timeout: 10 * 60_000 });
       samples.push(performance.now() - t0);
-      say(`lifetimes end to end: run ${r + 1}/${runs} ${formatMs(samples[samples.length - 1]!)}`);
+      say(`lifetimes end to end: run ${r + 1}/${runs} ${formatMs(samples[samples.length - 1])}`);
     }
   } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
+    return { ok: false, reason: error instanceof Error ? error.message.split('\n')[0] : String(error) };
   }
   return { ok: true, samplesMs: samples, stats: stats(samples), customers };
 }

@@ -121,10 +121,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (argv.length === 0) {
     io.stdout.write(HELP);
-    return command === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.usage;
+  }
+  const command = argv[0]!;
+  const rest = argv.slice(1);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(HELP);
+    return EXIT.ok;
   }
   if (command === '--version' || command === '-v') {
     io.stdout.write(`${VERSION}\n`);
@@ -146,7 +151,9 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly
 }
 
 async function analyzeCommand(args: readonly string[], io: CliIo, demo: boolean): Promise<number> {
-  const { values: v, positionals } = parse(args, ANALYZE_FLAGS, true) as { values: AnalyzeValues; positionals: string[] };
+  const parsed = parse(args, ANALYZE_FLAGS, true);
+  const v: AnalyzeValues = parsed.values;
+  const positionals = parsed.positionals;
   if (v.help === true) {
     io.stdout.write(HELP);
     return EXIT.ok;
@@ -168,7 +175,7 @@ async function analyzeCommand(args: readonly string[], io: CliIo, demo: boolean)
   if (demo) {
     table = sampleTable();
   } else {
-    const file = positionals[0]!;
+    const file = positionals[0];
     const read: ReadOptions = {
       ...(v['customer-col'] !== undefined && { customerCol: v['customer-col'] }),
       ...(v['date-col'] !== undefined && { dateCol: v['date-col'] }),
@@ -198,7 +205,7 @@ async function analyzeCommand(args: readonly string[], io: CliIo, demo: boolean)
 
   let result: AnalysisResult;
   try {
-    result = analyze(table, settings, { version: VERSION, onStep: (step) => progress.step(step) });
+    result = analyze(table, settings, { version: VERSION, onStep: (step) => { progress.step(step); } });
   } finally {
     progress.clear();
   }
@@ -293,13 +300,13 @@ async function simulateCommand(args: readonly string[], io: CliIo): Promise<numb
   };
   const out = v.output === undefined ? null : createWriteStream(v.output);
   const sink = out ?? process.stdout;
-  let broken = false;
+  const state = { broken: false };
   sink.on('error', (e: NodeJS.ErrnoException) => {
-    broken = true;
+    state.broken = true;
     if (e.code !== 'EPIPE') io.stderr.write(`clmkit: error: cannot write: ${e.message}\n`);
   });
   for (const chunk of simulateCsv(options)) {
-    if (broken) break;
+    if (state.broken) break;
     if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', resolve));
   }
   if (out !== null) await new Promise<void>((resolve) => out.end(resolve));

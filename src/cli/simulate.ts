@@ -63,8 +63,8 @@ export function* simulateCsv(o: SimulateCsvOptions): Generator<string, { rows: n
       if (rng.next() < p) break;
     }
     for (let k = 0; k < times.length; k++) {
-      const stamp = new Date(startMs + Math.floor(times[k]! * 86400) * 1000).toISOString().slice(0, 19);
-      const c = cents[k]!;
+      const stamp = new Date(startMs + Math.floor(times[k] * 86400) * 1000).toISOString().slice(0, 19);
+      const c = cents[k];
       out += `${id},${stamp}Z,${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}\n`;
       rows++;
     }
