@@ -125,7 +125,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT.usage;
   }
-  const command = argv[0]!;
+  const command = argv[0];
   const rest = argv.slice(1);
   if (command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(HELP);
