@@ -2,11 +2,11 @@
  * Benchmarks of the `clmkit` command line end to end, as a user runs it: the built binary
  * (`dist/cli.js`, so run `npm run build` first) in a fresh process, timed from spawn to exit.
  *
- * - `cli-analyze-cdnow`: `clmkit analyze` on CDNOW's 69,659 transactions (written once to CSV in
+ * - `cli-e2e-cdnow`: `clmkit analyze` on CDNOW's 69,659 transactions (written once to CSV in
  *   the cache from ../shared/datasets/cdnow/CDNOW_master.txt), beside the same job in Python with
  *   lifetimes (pandas read_csv → summary_data_from_transaction_data → BetaGeoFitter →
  *   GammaGammaFitter → customer_lifetime_value), also timed from spawn to exit.
- * - `cli-analyze-10m`: `clmkit analyze` on a 10,000,000-row CSV written once by `clmkit simulate`;
+ * - `cli-e2e-10m`: `clmkit analyze` on a 10,000,000-row CSV written once by `clmkit simulate`;
  *   wall time and the child's peak RSS (its own `process.resourceUsage().maxRSS`, reported in the
  *   JSON result).
  *
@@ -108,7 +108,7 @@ async function lifetimesJob(csv: string, end: string, runs: number, customers: n
 }
 
 const cdnowTask: BenchTask = {
-  name: 'cli-analyze-cdnow',
+  name: 'cli-e2e-cdnow',
   description: 'clmkit analyze on CDNOW (69,659 rows, CSV) from spawn to exit — beside lifetimes doing read → summary → BG/NBD → Gamma-Gamma → CLV',
   defaultRuns: 5,
   async run(ctx): Promise<TaskResult> {
@@ -120,7 +120,7 @@ const cdnowTask: BenchTask = {
     const samples: number[] = [];
     for (let r = 0; r < ctx.warmup + ctx.runs; r++) {
       last = await runCli(args);
-      ctx.say(`cli-analyze-cdnow: run ${r + 1}: ${formatMs(last.ms)}`);
+      ctx.say(`cli-e2e-cdnow: run ${r + 1}: ${formatMs(last.ms)}`);
       if (r >= ctx.warmup) samples.push(last.ms);
     }
     const res = last!.result;
@@ -128,7 +128,7 @@ const cdnowTask: BenchTask = {
     const peer: PeerResult = noPeer !== undefined ? { ok: false, reason: noPeer } : await lifetimesJob(csv, '1998-06-30', ctx.peerRuns, res.overview.customers, ctx.say);
     const median = stats(samples).median;
     return {
-      task: 'cli-analyze-cdnow',
+      task: 'cli-e2e-cdnow',
       rows: res.overview.transactions,
       samplesMs: samples,
       stats: stats(samples),
@@ -143,7 +143,7 @@ const cdnowTask: BenchTask = {
 };
 
 const tenMillionTask: BenchTask = {
-  name: 'cli-analyze-10m',
+  name: 'cli-e2e-10m',
   description: 'clmkit analyze on a 10,000,000-row simulated CSV (written once by clmkit simulate) from spawn to exit, with peak RSS',
   defaultRuns: 1,
   async run(ctx): Promise<TaskResult> {
@@ -161,7 +161,7 @@ const tenMillionTask: BenchTask = {
     let last: CliRun | undefined;
     for (let r = 0; r < ctx.warmup + ctx.runs; r++) {
       last = await runCli(['analyze', file]);
-      ctx.say(`cli-analyze-10m: run ${r + 1}: ${formatMs(last.ms)}, peak RSS ${(last.result.timings.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+      ctx.say(`cli-e2e-10m: run ${r + 1}: ${formatMs(last.ms)}, peak RSS ${(last.result.timings.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
       if (r >= ctx.warmup) {
         samples.push(last.ms);
         rss.push(last.result.timings.peakRssBytes);
@@ -171,7 +171,7 @@ const tenMillionTask: BenchTask = {
     const peak = Math.max(...rss);
     const median = stats(samples).median;
     return {
-      task: 'cli-analyze-10m',
+      task: 'cli-e2e-10m',
       rows: res.overview.transactions,
       samplesMs: samples,
       stats: stats(samples),

@@ -46,6 +46,8 @@ import { classifyTasks } from './classify.js';
 import { treeTasks } from './tree.js';
 import { sqlTasks } from './sql.js';
 import { cliTasks } from './cli.js';
+import { cliAnalyzeTasks } from './cli-analyze.js';
+import { cliReadTasks } from './cli-read.js';
 import { BenchData, FULL_SIZES, peerRatio, QUICK_SIZES, TASKS as DATA_TASKS, type BenchTask, type TaskResult } from './tasks.js';
 
 const TASKS: readonly BenchTask[] = [
@@ -59,6 +61,8 @@ const TASKS: readonly BenchTask[] = [
   ...classifyTasks,
   ...treeTasks,
   ...sqlTasks,
+  ...cliReadTasks,
+  ...cliAnalyzeTasks,
   ...cliTasks,
 ];
 
