@@ -358,6 +358,7 @@ export async function readTransactionStream(
   checkOptions(options);
   const counter = { bytes: 0 };
   const it = stream[Symbol.asyncIterator]();
+  let chunks: AsyncGenerator<Buffer> | undefined;
   try {
     let head: Buffer | undefined;
     for (;;) {
@@ -375,7 +376,7 @@ export async function readTransactionStream(
     if (options.gzip === true && !gz) throw new CliError(`${name} is not gzip-compressed (it does not start with the gzip magic bytes)`, EXIT.badInput);
     let source = asBuffers(head, it, counter);
     if (gz) source = gunzip(source, name);
-    const chunks = textChunks(source, name);
+    chunks = textChunks(source, name);
 
     const totalBytes = options.totalBytes ?? null;
     let last = performance.now();
@@ -405,6 +406,8 @@ export async function readTransactionStream(
     const { out, columns, strings } = await readCsv(all, name, options, dateFormat, sizeHint, progress);
     return table(out, strings, columns, name, counter.bytes, 'csv');
   } finally {
+    // Closing the generators closes the gunzip stream too (after an error thrown mid-way).
+    await chunks?.return(undefined);
     await it.return?.();
   }
 }

@@ -287,6 +287,8 @@ describe('CSV', () => {
     const e = await cliError(readText(gz.subarray(0, gz.length - 12), 'tx.csv.gz'));
     expect(e.exitCode).toBe(1);
     expect(e.message).toMatch(/is not a valid gzip file/);
+    const wide = await cliError(readText(gzipSync(`${csv}C3,2024-01-03,3,4\n${csv.repeat(20_000)}`), 'wide.csv.gz'));
+    expect(wide.message).toBe('line 4 has 4 cells but the header has 3 columns');
     const notGz = await cliError(readTransactionStream(pieces(Buffer.from(csv), 100), 'x.gz', { gzip: true }));
     expect(notGz.message).toMatch(/is not gzip-compressed/);
   });
