@@ -165,7 +165,7 @@ describe('analyze on the bundled sample', () => {
   });
 
   it('reports steps in order with timings and the peak RSS', () => {
-    expect(result.timings.steps.map((s) => s.step)).toEqual(['clean', 'cohorts', 'summarize', 'fit', 'lifecycle', 'clv', 'rfm', 'stages']);
+    expect(result.timings.steps.map((s) => s.step)).toEqual(['clean', 'cohorts', 'summarize', 'fit', 'clv', 'rfm', 'stages', 'lifecycle']);
     expect(withHoldout.timings.steps.map((s) => s.step)).toContain('holdout');
     expect(result.timings.peakRssBytes).toBeGreaterThan(1e6);
     const labels: string[] = [];
