@@ -148,7 +148,7 @@ const tenMillionTask: BenchTask = {
   defaultRuns: 1,
   async run(ctx): Promise<TaskResult> {
     requireCli();
-    const customers = ctx.data.sizes.stream.rows >= 10_000_000 ? 3_440_000 : 70_000; // ≈ 2.9 rows per customer
+    const customers = ctx.data.sizes.stream.rows >= 10_000_000 ? 3_510_000 : 70_000; // ≈ 2.85 rows per customer: just over 10M rows
     const file = path.join(CACHE_DIR, `cli-sim-${customers}.csv`);
     if (!existsSync(file)) {
       mkdirSync(CACHE_DIR, { recursive: true });

@@ -160,6 +160,24 @@ if grep -l -E "@duckdb/node-api|better-sqlite3" "$app"/node_modules/clmkit/dist/
   fail 'a shared chunk or the root entry names an optional peer (files above)'
 fi
 echo 'dist/index.* and the shared chunks name neither @duckdb/node-api nor better-sqlite3'
+# vega and vega-lite are optional dependencies loaded by the CLI's --html only.
+if grep -l -E "from ['\"]vega|import\(['\"]vega|require\(['\"]vega" "$app"/node_modules/clmkit/dist/*/index.* "$app"/node_modules/clmkit/dist/index.* "$app"/node_modules/clmkit/dist/chunk-* 2>/dev/null; then
+  fail 'a library entry or shared chunk loads vega (files above): only dist/cli.js may'
+fi
+echo 'no library entry or shared chunk loads vega or vega-lite'
+end
+
+begin 'the installed clmkit command (npx clmkit)'
+(cd "$app" && npx --no-install clmkit --version) | grep -qx "$(node -p "require('./package.json').version")" || fail 'npx clmkit --version does not print the package version'
+(cd "$app" && npx --no-install clmkit demo --quiet --html report.html >demo.txt) || fail 'npx clmkit demo --html failed'
+grep -q 'Purchase model: BG/NBD' "$app/demo.txt" || fail 'clmkit demo printed no model fit'
+grep -q '<figure class="chart"' "$app/report.html" || fail 'clmkit demo --html wrote no charts'
+set +e
+(cd "$app" && npx --no-install clmkit analyze missing.csv 2>/dev/null)
+rc=$?
+set -e
+((rc == 1)) || fail "clmkit analyze missing.csv exited with $rc, expected 1"
+echo "npx clmkit: --version, demo --html ($(wc -c <"$app/report.html") bytes), exit 1 on a missing file"
 end
 
 begin 'type-check consumers (tsc: NodeNext ESM+CJS, node10, bundler)'
@@ -251,6 +269,13 @@ else
   export DENO_DIR="$tmp/deno-dir" DENO_NO_UPDATE_CHECK=1
   run_consumers deno "$cache/deno-rt/node_modules/$deno_pkg/deno" \
     run --allow-read --node-modules-dir=manual --cached-only
+  # The command line too, with the HTML report (vega from the consumer's node_modules).
+  (cd "$app" && "$cache/deno-rt/node_modules/$deno_pkg/deno" run --allow-read --allow-write --allow-env --allow-sys \
+    --node-modules-dir=manual --cached-only node_modules/clmkit/dist/cli.js demo --quiet --html deno-report.html >deno-demo.txt) ||
+    fail 'clmkit demo under Deno failed'
+  grep -q 'Purchase model: BG/NBD' "$app/deno-demo.txt" && grep -q '<figure class="chart"' "$app/deno-report.html" ||
+    fail 'clmkit demo under Deno printed no model fit or wrote no charts'
+  echo 'deno: clmkit demo --html ok'
   end
 fi
 
