@@ -83,7 +83,7 @@ df = pd.read_csv(sys.argv[2], dtype={"customer_id": str, "date": str})
 df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
 s = summary_data_from_transaction_data(df, "customer_id", "date", "amount", freq="W", observation_period_end=sys.argv[3])
 bg = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
-r = s[s["frequency"] > 0]
+r = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]  # as clmkit: repeat buyers with a positive spend
 gg = GammaGammaFitter().fit(r["frequency"], r["monetary_value"])
 clv = gg.customer_lifetime_value(bg, s["frequency"], s["recency"], s["T"], s["monetary_value"], time=12, discount_rate=0.01, freq="W")
 print(len(s), float(clv.sum()))
