@@ -41,7 +41,7 @@ function ensureCdnowCsv(): string {
   let out = 'customer_id,date,amount\n';
   for (const line of readFileSync(CDNOW, 'utf8').split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f.length === 4 && /^\d+$/.test(f[1]!)) out += `${f[0]},${f[1]},${f[3]}\n`; // not the header line
+    if (f.length === 4 && /^\d+$/.test(f[1])) out += `${f[0]},${f[1]},${f[3]}\n`; // not the header line
   }
   writeFileSync(`${file}.tmp`, out);
   renameSync(`${file}.tmp`, file);
