@@ -2,30 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { analyze, DEFAULT_SETTINGS } from '../../src/cli/analyze.js';
 import { formatFixed, formatInt } from '../../src/cli/table.js';
 import { renderText } from '../../src/cli/text.js';
-import type { AnalysisResult, TransactionTable } from '../../src/cli/types.js';
-import { sampleTransactions } from '../../src/data/sample.js';
-import { toEpochMs } from '../../src/data/time.js';
+import { sampleTable } from '../../src/cli/read.js';
+import type { AnalysisResult } from '../../src/cli/types.js';
 
-const records = sampleTransactions();
-const table: TransactionTable = {
-  rows: records.length,
-  customerId: records.map((r) => String(r.customerId)),
-  timestamp: Float64Array.from(records, (r) => toEpochMs(r.timestamp)),
-  amount: Float64Array.from(records, (r) => r.amount ?? NaN),
-  line: Int32Array.from(records, (_, i) => i + 2),
-  columns: {
-    customer: 'customerId',
-    date: 'timestamp',
-    amount: 'amount',
-    detected: { customer: false, date: false, amount: false },
-    available: ['customerId', 'timestamp', 'amount'],
-  },
-  badCells: [],
-  badCellCounts: {},
-  source: 'bundled sample',
-  bytes: 0,
-  format: 'sample',
-};
+const table = sampleTable(); // the bundled simulated log, as the reader gives it
 const result = analyze(table, { ...DEFAULT_SETTINGS, holdout: '2024-06-30' });
 const plain = renderText(result);
 // eslint-disable-next-line no-control-regex
