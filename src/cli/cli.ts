@@ -226,7 +226,7 @@ async function analyzeCommand(args: readonly string[], io: CliIo, demo: boolean)
     } catch (e) {
       throw new CliError(`cannot write the report to ${v.html}: ${(e as Error).message}`, EXIT.badInput);
     }
-    if (v.json !== true) io.stderr.write(`report written to ${v.html} (${Math.round(html.length / 1024)} kB, ${((performance.now() - t1) / 1000).toFixed(1)} s)\n`);
+    if (v.json !== true && v.quiet !== true) io.stderr.write(`report written to ${v.html} (${Math.round(html.length / 1024)} kB, ${((performance.now() - t1) / 1000).toFixed(1)} s)\n`);
   }
   if (v.json === true) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout.write(renderText(result, { color, width: Math.max(60, Math.min(140, io.stderr.columns ?? 100)) }));
