@@ -90,6 +90,12 @@ describe('usage errors exit with 2 and say what to do (in-process)', () => {
     expect((await inProcess(['--version'])).stdout).toMatch(/^(\d+\.\d+\.\d+|dev)\n$/);
   });
 
+  it("the README shows clmkit --help as it is", async () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const help = (await inProcess(['--help'])).stdout.replace(/^clmkit \S+:/, 'clmkit 0.1.0:');
+    expect(readme).toContain('```\n' + help + '```');
+  });
+
   it('a missing file is bad input (exit 1), named', async () => {
     const r = await inProcess(['analyze', path.join(dir, 'nope.csv')]);
     expect(r.code).toBe(1);
