@@ -24,7 +24,8 @@ import { DAYS_PER_UNIT, MS_PER_DAY, daysFromMonthIndex, monthIndexFromDays, reso
 import type { CustomerSummary, TimeUnit, TransactionColumns } from '../data/types.js';
 import { ClmError, ConvergenceError } from '../errors.js';
 import { createLifecycle, type Lifecycle } from '../lifecycle/lifecycle.js';
-import type { PAliveScorer } from '../lifecycle/population.js';
+import { resolveConfig } from '../lifecycle/config.js';
+import { stageHistoryOf, type PAliveScorer } from '../lifecycle/population.js';
 import { createRandom, type Random } from '../math/random.js';
 import { rocAuc } from '../metrics/classification.js';
 import { betaGeoModel, fitBetaGeo, type BetaGeoModel } from '../models/btyd/betaGeo.js';
@@ -164,15 +165,18 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
 
   // 7. The lifecycle passes over the log: the stage mix at the last twelve month ends and the
   //    transitions between them.
-  const lc = createLifecycle({ window });
+  //    One parse and grouping of the log serves both (lifecycle.stageCounts and
+  //    lifecycle.transitionMatrix would each group it again: at 10M rows, ~300 MB more at the peak).
+  const lcConfig = resolveConfig({ window });
   const history = run('lifecycle', 'replaying lifecycle stages', () => {
     const to = Math.floor(endMs / MS_PER_DAY) * MS_PER_DAY + MS_PER_DAY - 1;
     const lastMonth = monthIndexFromDays(Math.floor((to + 1) / MS_PER_DAY)) - 1; // the last month ended by `to`
     const firstMonth = Math.max(lastMonth - 11, monthIndexFromDays(Math.floor(firstMs / MS_PER_DAY)));
     const from = daysFromMonthIndex(firstMonth) * MS_PER_DAY;
     const months = lastMonth - firstMonth + 1;
-    const mix = months >= 1 ? lc.stageCounts(cols!, { every: 'month', from, to }) : null;
-    const tm = months >= 2 ? lc.transitionMatrix(cols!, { every: 'month', from, to }) : null;
+    const both = months >= 1 ? stageHistoryOf(lcConfig, cols!, { every: 'month', from, to }) : null;
+    const mix = both === null ? null : both.counts;
+    const tm = both === null || months < 2 ? null : both.transitions;
     if (tm === null) notes.push('The stage transitions need at least two month ends in the data: none are shown.');
     return {
       mix: { at: mix === null ? [] : mix.at.map((d) => isoDate(d.getTime())), counts: mix === null ? [] : mix.counts.map((r) => [...r]) },

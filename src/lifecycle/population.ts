@@ -168,19 +168,23 @@ function startOrThrow(value: TimestampInput, path: string, context: string): num
 // ---------------------------------------------------------------------------------------------
 // Transactions grouped by customer, in time order
 
-/** A parsed log with each customer's rows in time order. @internal */
+/**
+ * A parsed log with each customer's rows in time order. Only what the walkers read is kept: the
+ * parsed customer index and status per row and the grouping's scratch are let go once grouped,
+ * so a log of tens of millions of rows does not hold them through the snapshot passes.
+ * @internal
+ */
 export interface CustomerLog {
-  readonly parsed: ParsedLog;
-  /**
-   * Row indices grouped by customer, each group in time order; the groups are laid out in the
-   * order of `sorted`, so a walk over customers in that order reads memory in sequence.
-   */
-  readonly order: Int32Array;
-  /** `order[offsets[r] .. offsets[r + 1])` are the rows of customer `sorted[r]` (empty for customers without rows). */
+  /** Number of input rows. */
+  readonly n: number;
+  /** Earliest and latest valid transaction (Infinity / −Infinity when there is none). */
+  readonly firstMs: number;
+  readonly lastMs: number;
+  /** `ms[offsets[r] .. offsets[r + 1])` are the rows of customer `sorted[r]` (empty for customers without rows). */
   readonly offsets: Int32Array;
-  /** Timestamps in `order` (each customer's contiguous, so folds read memory in sequence). */
+  /** Timestamps grouped by customer in the order of `sorted`, each customer's in time order (ties in input order), so folds read memory in sequence. */
   readonly ms: Float64Array;
-  /** Amounts in `order`, or null when the log has none. */
+  /** Amounts in the order of `ms`, or null when the log has none. */
   readonly amount: Float64Array | null;
   /** Customer ids (parsed keys, then extra known customers). */
   readonly keys: readonly string[];
@@ -195,7 +199,14 @@ export function groupLog(transactions: TransactionInput, fields: FieldNames | un
   const f = resolveFields(fields);
   const parsed = parseLog(rowReader(transactions, f, context), f, context, { strict: true, rejectNegative: false });
   const C = parsed.customerKeys.length;
-  const { n, customer, ms } = parsed;
+  const { n, customer, ms, status } = parsed;
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (status[i] !== 0) continue;
+    if (ms[i] < firstMs) firstMs = ms[i];
+    if (ms[i] > lastMs) lastMs = ms[i];
+  }
   const keys = [...parsed.customerKeys];
   let numeric = parsed.numericIds || C === 0;
   if (extra !== undefined) {
@@ -279,7 +290,14 @@ export function groupLog(transactions: TransactionInput, fields: FieldNames | un
       }
     }
   }
-  return { parsed, order, offsets, ms: gms, amount: gam, keys, sorted, withRows: C };
+  return { n, firstMs, lastMs, offsets, ms: gms, amount: gam, keys, sorted, withRows: C };
+}
+
+/** The latest valid transaction of a log, or the NotEnoughDataError of `resolveObservationEnd` when it has none. */
+function lastTransaction(log: CustomerLog, context: string): number {
+  if (log.lastMs !== -Infinity) return log.lastMs;
+  const none: ParsedLog = { n: 0, customer: new Int32Array(0), customerKeys: [], numericIds: true, ms: new Float64Array(0), amount: null, status: new Uint8Array(0), badRows: 0 };
+  return resolveObservationEnd(undefined, none, context);
 }
 
 /** Per-customer purchase facts at a moving instant, folded from time-ordered rows. @internal */
@@ -547,7 +565,7 @@ export function classifyPopulation<S extends string>(cfg: ResolvedConfig, input:
     ]);
   }
   const log = groupLog(input, o.fields, o.customers, context);
-  const asOf = o.asOf === undefined ? resolveObservationEnd(undefined, log.parsed, context) : endOrThrow(o.asOf, 'options.asOf', context);
+  const asOf = o.asOf === undefined ? lastTransaction(log, context) : endOrThrow(o.asOf, 'options.asOf', context);
   const prospects = new Uint8Array(log.keys.length);
   if (o.customers !== undefined) {
     const known = new Set(o.customers.map(String));
@@ -627,7 +645,7 @@ export function populationReference(cfg: ResolvedConfig, input: CustomerSummary 
     ref = acc.resolve();
   } else {
     const log = groupLog(input, o.fields, undefined, context);
-    const asOf = o.asOf === undefined ? resolveObservationEnd(undefined, log.parsed, context) : endOrThrow(o.asOf, 'options.asOf', context);
+    const asOf = o.asOf === undefined ? lastTransaction(log, context) : endOrThrow(o.asOf, 'options.asOf', context);
     ref = snapshotStagesReference(cfg, log, asOf);
   }
   if (!(ref.frequency === ref.frequency && ref.spend === ref.spend)) {
@@ -682,16 +700,8 @@ interface Snapshots {
 function prepareSnapshots(transactions: TransactionInput, options: StageCountOptions | undefined, context: string, minSnapshots: number): Snapshots {
   const o = parseOptions(countsSchema, options, context);
   const log = groupLog(transactions, o.fields, o.customers, context);
-  const { ms, status, n } = log.parsed;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (status[i] !== 0) continue;
-    if (ms[i] < lo) lo = ms[i];
-    if (ms[i] > hi) hi = ms[i];
-  }
-  const from = o.from === undefined ? lo : startOrThrow(o.from, 'options.from', context);
-  const to = o.to === undefined ? hi : endOrThrow(o.to, 'options.to', context);
+  const from = o.from === undefined ? log.firstMs : startOrThrow(o.from, 'options.from', context);
+  const to = o.to === undefined ? log.lastMs : endOrThrow(o.to, 'options.to', context);
   if (!Number.isFinite(from) || !Number.isFinite(to)) {
     throw new NotEnoughDataError(`${context}: there are no transactions, so from/to cannot default to them; pass options.from and options.to`, 1, 0);
   }
@@ -717,33 +727,50 @@ function prepareSnapshots(transactions: TransactionInput, options: StageCountOpt
 
 /** `lifecycle.stageCounts`. @internal */
 export function stageCountsOf<S extends string>(cfg: ResolvedConfig, transactions: TransactionInput, options: StageCountOptions | undefined): StageCounts<S> {
-  const { log, times, prospects } = prepareSnapshots(transactions, options, 'lifecycle.stageCounts', 1);
-  const K = cfg.stages.length;
-  const P = times.length;
-  const flat = new Float64Array(P * K);
-  snapshotStages(cfg, log, times, prospects, null, (_c, k, s) => {
-    flat[k * K + s]++;
-  });
-  const counts: number[][] = [];
-  const population: number[] = [];
-  for (let k = 0; k < P; k++) {
-    const row = Array.from(flat.subarray(k * K, (k + 1) * K));
-    counts.push(row);
-    population.push(row.reduce((a, b) => a + b, 0));
-  }
-  return { stages: cfg.stages as readonly S[], at: times.map((t) => new Date(t)), counts, population };
+  return walkSnapshots<S>(cfg, prepareSnapshots(transactions, options, 'lifecycle.stageCounts', 1), true, false).counts!;
 }
 
 /** `lifecycle.transitionMatrix`. @internal */
 export function transitionMatrixOf<S extends string>(cfg: ResolvedConfig, transactions: TransactionInput, options: StageCountOptions | undefined): StageTransitionMatrix<S> {
-  const { log, times, prospects } = prepareSnapshots(transactions, options, 'lifecycle.transitionMatrix', 2);
+  return walkSnapshots<S>(cfg, prepareSnapshots(transactions, options, 'lifecycle.transitionMatrix', 2), false, true).transitions!;
+}
+
+/**
+ * `lifecycle.stageCounts` and, when at least two snapshots fit between `from` and `to`,
+ * `lifecycle.transitionMatrix` with the same options, from one parse and grouping of the log and
+ * one walk over it (for `clmkit analyze`, whose logs have tens of millions of rows). Equal to the
+ * two calls; errors as `stageCounts`.
+ * @internal
+ */
+export function stageHistoryOf<S extends string>(
+  cfg: ResolvedConfig,
+  transactions: TransactionInput,
+  options: StageCountOptions | undefined,
+): { counts: StageCounts<S>; transitions: StageTransitionMatrix<S> | null } {
+  const snap = prepareSnapshots(transactions, options, 'lifecycle.stageCounts', 1);
+  const out = walkSnapshots<S>(cfg, snap, true, snap.times.length >= 2);
+  return { counts: out.counts!, transitions: out.transitions };
+}
+
+/** One snapshot walk, gathering the stage mix and/or the transitions. */
+function walkSnapshots<S extends string>(
+  cfg: ResolvedConfig,
+  snap: Snapshots,
+  wantCounts: boolean,
+  wantTransitions: boolean,
+): { counts: StageCounts<S> | null; transitions: StageTransitionMatrix<S> | null } {
+  const { log, times, prospects } = snap;
   const K = cfg.stages.length;
-  const pairs = new Float64Array(K * K);
+  const P = times.length;
+  const flat = new Float64Array(wantCounts ? P * K : 0);
+  const pairs = new Float64Array(wantTransitions ? K * K : 0);
   const entrants = new Array<number>(K).fill(0);
   let lastC = -1;
   let prev = -1;
   let prevK = -1;
   snapshotStages(cfg, log, times, prospects, null, (c, k, s) => {
+    if (wantCounts) flat[k * K + s]++;
+    if (!wantTransitions) return;
     if (c !== lastC) {
       lastC = c;
       prev = -1;
@@ -753,7 +780,18 @@ export function transitionMatrixOf<S extends string>(cfg: ResolvedConfig, transa
     prev = s;
     prevK = k;
   });
-  return matrixFromCounts(cfg.stages as readonly S[], pairs, entrants, times);
+  let counts: StageCounts<S> | null = null;
+  if (wantCounts) {
+    const rows: number[][] = [];
+    const population: number[] = [];
+    for (let k = 0; k < P; k++) {
+      const row = Array.from(flat.subarray(k * K, (k + 1) * K));
+      rows.push(row);
+      population.push(row.reduce((a, b) => a + b, 0));
+    }
+    counts = { stages: cfg.stages as readonly S[], at: times.map((t) => new Date(t)), counts: rows, population };
+  }
+  return { counts, transitions: wantTransitions ? matrixFromCounts(cfg.stages as readonly S[], pairs, entrants, times) : null };
 }
 
 function matrixFromCounts<S extends string>(stages: readonly S[], pairs: Float64Array, entrants: number[], times: readonly number[]): StageTransitionMatrix<S> {

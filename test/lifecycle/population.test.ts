@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cleanTransactions } from '../../src/data/clean.js';
+import { sampleTransactions } from '../../src/data/sample.js';
 import { summarize } from '../../src/data/summarize.js';
 import type { TransactionRecord } from '../../src/data/types.js';
 import { InvalidInputError, NotEnoughDataError } from '../../src/errors.js';
-import type { CustomerFacts, LifecycleEvent } from '../../src/lifecycle/config.js';
+import { resolveConfig, type CustomerFacts, type LifecycleEvent } from '../../src/lifecycle/config.js';
 import { createLifecycle, type Lifecycle, type LifecycleState } from '../../src/lifecycle/lifecycle.js';
-import { periodEnds } from '../../src/lifecycle/population.js';
+import { periodEnds, stageHistoryOf } from '../../src/lifecycle/population.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -237,6 +239,47 @@ describe('population properties (fast-check)', () => {
         for (const row of m.probabilities) expect(Math.abs(row.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
       }),
       { seed: 8, numRuns: 100 },
+    );
+  });
+});
+
+describe('stageHistoryOf (one grouping for clmkit analyze)', () => {
+  // The reference is lifecycle.stageCounts and lifecycle.transitionMatrix themselves: the
+  // combined walk must give the same numbers, exactly.
+  const configs = [{}, { reference: { frequency: 3, spend: 100 } }, { window: 14, reference: { frequency: 'median' as const, spend: 'median' as const } }];
+
+  it('equals stageCounts and transitionMatrix on the bundled sample', () => {
+    const log = cleanTransactions(sampleTransactions()).transactions;
+    for (const config of configs) {
+      const lc = createLifecycle(config);
+      for (const every of ['week', 'month'] as const) {
+        const both = stageHistoryOf(resolveConfig(config), log, { every });
+        expect(both.counts).toEqual(lc.stageCounts(log, { every }));
+        expect(both.transitions).not.toBeNull();
+        expect(both.transitions).toEqual(lc.transitionMatrix(log, { every }));
+      }
+    }
+  });
+
+  it('equals stageCounts and transitionMatrix on random logs; no transitions with one snapshot', () => {
+    fc.assert(
+      fc.property(logArb, fc.integer({ min: 0, max: 2 }), fc.constantFrom('day' as const, 'week' as const, 'month' as const), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 160 }), (log, ci, every, fromDay, span) => {
+        const config = configs[ci];
+        const lc = createLifecycle(config);
+        const options = { every, from: day(fromDay), to: day(fromDay + span), customers: ['c0', 'lead'] };
+        let expected: ReturnType<typeof lc.stageCounts>;
+        try {
+          expected = lc.stageCounts(log, options);
+        } catch (e) {
+          expect(() => stageHistoryOf(resolveConfig(config), log, options)).toThrow((e as Error).constructor);
+          return;
+        }
+        const both = stageHistoryOf(resolveConfig(config), log, options);
+        expect(both.counts).toEqual(expected);
+        if (expected.at.length >= 2) expect(both.transitions).toEqual(lc.transitionMatrix(log, options));
+        else expect(both.transitions).toBeNull();
+      }),
+      { seed: 11, numRuns: 150 },
     );
   });
 });
