@@ -351,25 +351,54 @@ class FactWalker {
 // ---------------------------------------------------------------------------------------------
 // References
 
+/** The loyalty reference at one instant: purchase occasions and total spend. @internal */
+export interface Reference {
+  readonly frequency: number;
+  readonly spend: number;
+}
+
+/**
+ * Adds the purchases and spend, at each of `times`, of the customers of `log` who had bought by
+ * then to `acc[k]` (in sorted customer order, so a mean does not depend on the order of the rows).
+ * @internal
+ */
+export function addReferences(cfg: ResolvedConfig, log: CustomerLog, times: readonly number[], acc: readonly ReferenceAccumulator[]): void {
+  const walker = new FactWalker(log, cfg.window * MS_PER_DAY);
+  for (let r = 0; r < log.keys.length; r++) {
+    walker.reset(r);
+    for (let k = 0; k < times.length; k++) {
+      walker.advanceTo(times[k]);
+      if (walker.purchases > 0) acc[k].add(walker.purchases, walker.spend);
+    }
+  }
+}
+
 /** Resolves population references from buyers' purchases and spend. @internal */
 export class ReferenceAccumulator {
   private n = 0;
   private sumF = 0;
   private sumS = 0;
-  private readonly fs: Float64Array | null;
-  private readonly ss: Float64Array | null;
+  private fs: Float64Array | null;
+  private ss: Float64Array | null;
 
+  /** `capacity`: the number of values expected (the median's buffers grow beyond it when needed). */
   constructor(
     private readonly cfg: ResolvedConfig,
     capacity: number,
   ) {
-    this.fs = cfg.reference.frequency === 'median' ? new Float64Array(capacity) : null;
-    this.ss = cfg.reference.spend === 'median' ? new Float64Array(capacity) : null;
+    this.fs = cfg.reference.frequency === 'median' ? new Float64Array(Math.max(capacity, 16)) : null;
+    this.ss = cfg.reference.spend === 'median' ? new Float64Array(Math.max(capacity, 16)) : null;
   }
 
   add(purchases: number, spend: number): void {
-    if (this.fs !== null) this.fs[this.n] = purchases;
-    if (this.ss !== null) this.ss[this.n] = spend;
+    if (this.fs !== null) {
+      if (this.n === this.fs.length) this.fs = grown(this.fs);
+      this.fs[this.n] = purchases;
+    }
+    if (this.ss !== null) {
+      if (this.n === this.ss.length) this.ss = grown(this.ss);
+      this.ss[this.n] = spend;
+    }
     this.sumF += purchases;
     this.sumS += spend;
     this.n++;
@@ -386,6 +415,12 @@ export class ReferenceAccumulator {
     };
     return { frequency: pick(this.cfg.reference.frequency, this.sumF, this.fs), spend: pick(this.cfg.reference.spend, this.sumS, this.ss) };
   }
+}
+
+function grown(a: Float64Array): Float64Array {
+  const b = new Float64Array(2 * a.length);
+  b.set(a);
+  return b;
 }
 
 function needsPopulationReference(cfg: ResolvedConfig): boolean {
@@ -411,27 +446,22 @@ export function snapshotStages(
   prospects: Uint8Array,
   scores: ScoreLookup,
   visit: (c: number, k: number, stage: number) => void,
-): { frequency: number; spend: number }[] {
+  given?: readonly Reference[],
+): readonly Reference[] {
   const windowMs = cfg.window * MS_PER_DAY;
   const C = log.keys.length;
   const P = times.length;
   const walker = new FactWalker(log, windowMs);
-  // Pass 1: references at each snapshot (customers who bought by then).
-  const refs: { frequency: number; spend: number }[] = [];
-  if (needsPopulationReference(cfg)) {
-    // In sorted customer order, so a mean does not depend on the order of the input rows.
+  // Pass 1 (unless given): references at each snapshot (customers who bought by then).
+  let refs: readonly Reference[];
+  if (given !== undefined) refs = given;
+  else if (needsPopulationReference(cfg)) {
     const acc = times.map(() => new ReferenceAccumulator(cfg, C));
-    for (let r = 0; r < C; r++) {
-      walker.reset(r);
-      for (let k = 0; k < P; k++) {
-        walker.advanceTo(times[k]);
-        if (walker.purchases > 0) acc[k].add(walker.purchases, walker.spend);
-      }
-    }
-    for (const a of acc) refs.push(a.resolve());
+    addReferences(cfg, log, times, acc);
+    refs = acc.map((a) => a.resolve());
   } else {
     const r = new ReferenceAccumulator(cfg, 0).resolve();
-    for (let k = 0; k < P; k++) refs.push(r);
+    refs = times.map(() => r);
   }
   const core = new Core(cfg, NaN, NaN);
   if (cfg.stateless) {
@@ -727,12 +757,21 @@ function prepareSnapshots(transactions: TransactionInput, options: StageCountOpt
 
 /** `lifecycle.stageCounts`. @internal */
 export function stageCountsOf<S extends string>(cfg: ResolvedConfig, transactions: TransactionInput, options: StageCountOptions | undefined): StageCounts<S> {
-  return walkSnapshots<S>(cfg, prepareSnapshots(transactions, options, 'lifecycle.stageCounts', 1), true, false).counts!;
+  const snap = prepareSnapshots(transactions, options, 'lifecycle.stageCounts', 1);
+  const K = cfg.stages.length;
+  const flat = new Float64Array(snap.times.length * K);
+  walkSnapshots(cfg, snap, flat, null);
+  return countsFromFlat(cfg.stages as readonly S[], flat, snap.times);
 }
 
 /** `lifecycle.transitionMatrix`. @internal */
 export function transitionMatrixOf<S extends string>(cfg: ResolvedConfig, transactions: TransactionInput, options: StageCountOptions | undefined): StageTransitionMatrix<S> {
-  return walkSnapshots<S>(cfg, prepareSnapshots(transactions, options, 'lifecycle.transitionMatrix', 2), false, true).transitions!;
+  const snap = prepareSnapshots(transactions, options, 'lifecycle.transitionMatrix', 2);
+  const K = cfg.stages.length;
+  const pairs = new Float64Array(K * K);
+  const entrants = new Array<number>(K).fill(0);
+  walkSnapshots(cfg, snap, new Float64Array(0), { pairs, entrants });
+  return matrixFromCounts(cfg.stages as readonly S[], pairs, entrants, snap.times);
 }
 
 /**
@@ -748,50 +787,137 @@ export function stageHistoryOf<S extends string>(
   options: StageCountOptions | undefined,
 ): { counts: StageCounts<S>; transitions: StageTransitionMatrix<S> | null } {
   const snap = prepareSnapshots(transactions, options, 'lifecycle.stageCounts', 1);
-  const out = walkSnapshots<S>(cfg, snap, true, snap.times.length >= 2);
-  return { counts: out.counts!, transitions: out.transitions };
+  const acc = new HistoryAccumulator(cfg, snap.times);
+  acc.walk(snap, undefined);
+  return acc.finish<S>();
 }
 
-/** One snapshot walk, gathering the stage mix and/or the transitions. */
-function walkSnapshots<S extends string>(
+/**
+ * {@link stageHistoryOf} over a log given as chunks that hold disjoint sets of customers (every
+ * row of a customer in one chunk), so that memory is one chunk's: each chunk is parsed, grouped
+ * and walked on its own, and the counts add up to those of the whole log. A population loyalty
+ * reference (`'mean'`, `'median'`) is the whole log's: a first pass over the chunks gathers it.
+ * `chunks` is called once per pass and must give the same chunks each time, in the library's
+ * customer order (a mean then adds up in the same order as on the whole log). The snapshot times
+ * must not depend on the chunk: pass `from` and `to`. `options.customers` (prospects without
+ * rows) is not taken: every chunk would count them.
+ * @internal
+ */
+export function stageHistoryOfChunks<S extends string>(
+  cfg: ResolvedConfig,
+  chunks: () => Iterable<TransactionInput>,
+  options: Omit<StageCountOptions, 'customers'> | undefined,
+): { counts: StageCounts<S>; transitions: StageTransitionMatrix<S> | null } {
+  if (options !== undefined && 'customers' in options) throw new Error('stageHistoryOfChunks: options.customers is not supported');
+  let acc: HistoryAccumulator | null = null;
+  let refs: Reference[] | undefined;
+  const prepare = (chunk: TransactionInput): Snapshots => {
+    const snap = prepareSnapshots(chunk, options, 'lifecycle.stageCounts', 1);
+    acc ??= new HistoryAccumulator(cfg, snap.times);
+    if (snap.times.length !== acc.times.length || snap.times.some((t, k) => t !== acc!.times[k])) {
+      throw new Error('stageHistoryOfChunks: the chunks give different snapshot times; pass options.from and options.to');
+    }
+    return snap;
+  };
+  if (needsPopulationReference(cfg)) {
+    let refAcc: ReferenceAccumulator[] | null = null;
+    for (const chunk of chunks()) {
+      const snap = prepare(chunk);
+      refAcc ??= snap.times.map(() => new ReferenceAccumulator(cfg, 0));
+      addReferences(cfg, snap.log, snap.times, refAcc);
+    }
+    refs = refAcc?.map((a) => a.resolve());
+  }
+  for (const chunk of chunks()) {
+    const snap = prepare(chunk);
+    acc!.walk(snap, refs);
+  }
+  if (acc === null) throw new Error('stageHistoryOfChunks: no chunk');
+  return (acc as HistoryAccumulator).finish<S>();
+}
+
+/**
+ * One snapshot walk, adding the stage of every customer at every snapshot to `flat` (when it is
+ * not empty: snapshot-major, K stages a row) and, with `transitions`, each stage pair of
+ * consecutive snapshots to `pairs` and each customer's first stage after the first snapshot to
+ * `entrants`; `refs` are the loyalty references per snapshot when the log is a chunk of a larger one.
+ */
+function walkSnapshots(
   cfg: ResolvedConfig,
   snap: Snapshots,
-  wantCounts: boolean,
-  wantTransitions: boolean,
-): { counts: StageCounts<S> | null; transitions: StageTransitionMatrix<S> | null } {
+  flat: Float64Array,
+  transitions: { pairs: Float64Array; entrants: number[] } | null,
+  refs?: readonly Reference[],
+): void {
   const { log, times, prospects } = snap;
   const K = cfg.stages.length;
-  const P = times.length;
-  const flat = new Float64Array(wantCounts ? P * K : 0);
-  const pairs = new Float64Array(wantTransitions ? K * K : 0);
-  const entrants = new Array<number>(K).fill(0);
+  const wantCounts = flat.length > 0;
+  const pairs = transitions?.pairs;
+  const entrants = transitions?.entrants;
   let lastC = -1;
   let prev = -1;
   let prevK = -1;
-  snapshotStages(cfg, log, times, prospects, null, (c, k, s) => {
-    if (wantCounts) flat[k * K + s]++;
-    if (!wantTransitions) return;
-    if (c !== lastC) {
-      lastC = c;
-      prev = -1;
-    }
-    if (prev >= 0 && prevK === k - 1) pairs[prev * K + s]++;
-    else if (k > 0) entrants[s]++;
-    prev = s;
-    prevK = k;
-  });
-  let counts: StageCounts<S> | null = null;
-  if (wantCounts) {
-    const rows: number[][] = [];
-    const population: number[] = [];
-    for (let k = 0; k < P; k++) {
-      const row = Array.from(flat.subarray(k * K, (k + 1) * K));
-      rows.push(row);
-      population.push(row.reduce((a, b) => a + b, 0));
-    }
-    counts = { stages: cfg.stages as readonly S[], at: times.map((t) => new Date(t)), counts: rows, population };
+  snapshotStages(
+    cfg,
+    log,
+    times,
+    prospects,
+    null,
+    (c, k, s) => {
+      if (wantCounts) flat[k * K + s]++;
+      if (pairs === undefined) return;
+      if (c !== lastC) {
+        lastC = c;
+        prev = -1;
+      }
+      if (prev >= 0 && prevK === k - 1) pairs[prev * K + s]++;
+      else if (k > 0) entrants![s]++;
+      prev = s;
+      prevK = k;
+    },
+    refs,
+  );
+}
+
+/** Stage counts per snapshot and transition counts, added up over walks of customer-disjoint logs. */
+class HistoryAccumulator {
+  readonly flat: Float64Array;
+  readonly pairs: Float64Array;
+  readonly entrants: number[];
+
+  constructor(
+    private readonly cfg: ResolvedConfig,
+    readonly times: readonly number[],
+  ) {
+    const K = cfg.stages.length;
+    this.flat = new Float64Array(times.length * K);
+    this.pairs = new Float64Array(times.length >= 2 ? K * K : 0);
+    this.entrants = new Array<number>(K).fill(0);
   }
-  return { counts, transitions: wantTransitions ? matrixFromCounts(cfg.stages as readonly S[], pairs, entrants, times) : null };
+
+  walk(snap: Snapshots, refs: readonly Reference[] | undefined): void {
+    walkSnapshots(this.cfg, snap, this.flat, this.times.length >= 2 ? { pairs: this.pairs, entrants: this.entrants } : null, refs);
+  }
+
+  finish<S extends string>(): { counts: StageCounts<S>; transitions: StageTransitionMatrix<S> | null } {
+    const stages = this.cfg.stages as readonly S[];
+    return {
+      counts: countsFromFlat(stages, this.flat, this.times),
+      transitions: this.times.length >= 2 ? matrixFromCounts(stages, this.pairs, this.entrants, this.times) : null,
+    };
+  }
+}
+
+function countsFromFlat<S extends string>(stages: readonly S[], flat: Float64Array, times: readonly number[]): StageCounts<S> {
+  const K = stages.length;
+  const rows: number[][] = [];
+  const population: number[] = [];
+  for (let k = 0; k < times.length; k++) {
+    const row = Array.from(flat.subarray(k * K, (k + 1) * K));
+    rows.push(row);
+    population.push(row.reduce((a, b) => a + b, 0));
+  }
+  return { stages, at: times.map((t) => new Date(t)), counts: rows, population };
 }
 
 function matrixFromCounts<S extends string>(stages: readonly S[], pairs: Float64Array, entrants: number[], times: readonly number[]): StageTransitionMatrix<S> {

@@ -7,7 +7,7 @@ import type { TransactionRecord } from '../../src/data/types.js';
 import { InvalidInputError, NotEnoughDataError } from '../../src/errors.js';
 import { resolveConfig, type CustomerFacts, type LifecycleEvent } from '../../src/lifecycle/config.js';
 import { createLifecycle, type Lifecycle, type LifecycleState } from '../../src/lifecycle/lifecycle.js';
-import { periodEnds, stageHistoryOf } from '../../src/lifecycle/population.js';
+import { periodEnds, stageHistoryOf, stageHistoryOfChunks } from '../../src/lifecycle/population.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -281,5 +281,56 @@ describe('stageHistoryOf (one grouping for clmkit analyze)', () => {
       }),
       { seed: 11, numRuns: 150 },
     );
+  });
+});
+
+describe('stageHistoryOfChunks (customer-disjoint chunks, for clmkit analyze on large logs)', () => {
+  // The reference is stageHistoryOf on the whole log: chunks in the library's customer order
+  // must give the same counts and transitions, exactly, with a population reference (mean,
+  // median) taken over the whole log, not per chunk.
+  const configs = [{}, { reference: { frequency: 3, spend: 100 } }, { window: 14, reference: { frequency: 'median' as const, spend: 'median' as const } }];
+
+  /** The log split into `pieces` chunks of consecutive customers in sorted id order (UTF-16, as the library sorts string ids). */
+  function chunked(log: readonly TransactionRecord[], cuts: readonly number[]): TransactionRecord[][] {
+    const ids = [...new Set(log.map((r) => String(r.customerId)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const chunkOf = new Map<string, number>();
+    let p = 0;
+    ids.forEach((id, j) => {
+      while (p < cuts.length && j >= cuts[p]) p++;
+      chunkOf.set(id, p);
+    });
+    const out: TransactionRecord[][] = Array.from({ length: cuts.length + 1 }, () => []);
+    for (const r of log) out[chunkOf.get(String(r.customerId))!].push(r);
+    return out.filter((c) => c.length > 0);
+  }
+
+  it('equals stageHistoryOf on the whole log (random logs and cuts, every reference kind)', () => {
+    fc.assert(
+      fc.property(
+        logArb.filter((log) => log.length > 0),
+        fc.integer({ min: 0, max: 2 }),
+        fc.constantFrom('week' as const, 'month' as const),
+        fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { maxLength: 5 }),
+        (log, ci, every, rawCuts) => {
+          const cfg = resolveConfig(configs[ci]);
+          const options = { every, from: day(0), to: day(150) };
+          const whole = stageHistoryOf(cfg, log, options);
+          const parts = chunked(log, [...rawCuts].sort((a, b) => a - b));
+          const byChunks = stageHistoryOfChunks(cfg, () => parts, options);
+          expect(byChunks).toEqual(whole);
+        },
+      ),
+      { seed: 12, numRuns: 150 },
+    );
+  });
+
+  it('needs the same snapshots in every chunk, and no prospects list', () => {
+    const cfg = resolveConfig({});
+    const parts = [
+      [{ customerId: 'a', timestamp: iso(5), amount: 1 }, { customerId: 'a', timestamp: iso(70), amount: 1 }],
+      [{ customerId: 'b', timestamp: iso(5), amount: 1 }, { customerId: 'b', timestamp: iso(120), amount: 1 }],
+    ];
+    expect(() => stageHistoryOfChunks(cfg, () => parts, { every: 'month' })).toThrow(/different snapshot times/);
+    expect(() => stageHistoryOfChunks(cfg, () => parts, { every: 'month', from: day(0), to: day(90), customers: ['x'] } as never)).toThrow(/customers/);
   });
 });
