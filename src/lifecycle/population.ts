@@ -809,31 +809,31 @@ export function stageHistoryOfChunks<S extends string>(
   options: Omit<StageCountOptions, 'customers'> | undefined,
 ): { counts: StageCounts<S>; transitions: StageTransitionMatrix<S> | null } {
   if (options !== undefined && 'customers' in options) throw new Error('stageHistoryOfChunks: options.customers is not supported');
-  let acc: HistoryAccumulator | null = null;
-  let refs: Reference[] | undefined;
-  const prepare = (chunk: TransactionInput): Snapshots => {
+  const state: { acc: HistoryAccumulator | null } = { acc: null };
+  const prepare = (chunk: TransactionInput): { snap: Snapshots; acc: HistoryAccumulator } => {
     const snap = prepareSnapshots(chunk, options, 'lifecycle.stageCounts', 1);
-    acc ??= new HistoryAccumulator(cfg, snap.times);
-    if (snap.times.length !== acc.times.length || snap.times.some((t, k) => t !== acc!.times[k])) {
+    const acc = (state.acc ??= new HistoryAccumulator(cfg, snap.times));
+    if (snap.times.length !== acc.times.length || snap.times.some((t, k) => t !== acc.times[k])) {
       throw new Error('stageHistoryOfChunks: the chunks give different snapshot times; pass options.from and options.to');
     }
-    return snap;
+    return { snap, acc };
   };
+  let refs: Reference[] | undefined;
   if (needsPopulationReference(cfg)) {
     let refAcc: ReferenceAccumulator[] | null = null;
     for (const chunk of chunks()) {
-      const snap = prepare(chunk);
+      const { snap } = prepare(chunk);
       refAcc ??= snap.times.map(() => new ReferenceAccumulator(cfg, 0));
       addReferences(cfg, snap.log, snap.times, refAcc);
     }
     refs = refAcc?.map((a) => a.resolve());
   }
   for (const chunk of chunks()) {
-    const snap = prepare(chunk);
-    acc!.walk(snap, refs);
+    const { snap, acc } = prepare(chunk);
+    acc.walk(snap, refs);
   }
-  if (acc === null) throw new Error('stageHistoryOfChunks: no chunk');
-  return (acc as HistoryAccumulator).finish<S>();
+  if (state.acc === null) throw new Error('stageHistoryOfChunks: no chunk');
+  return state.acc.finish<S>();
 }
 
 /**
