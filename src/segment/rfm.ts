@@ -327,11 +327,11 @@ function scoreColumn(x: Float64Array, bins: number, ties: RfmTies, reverse: bool
   const out = new Uint8Array(n);
   if (n === 0) return out;
   const order = stableOrder(x);
-  // Rank of the sorted element at each position (non-decreasing), as pandas ranks.
-  const rs = new Float64Array(n);
-  if (ties === 'first') {
-    for (let p = 0; p < n; p++) rs[p] = p + 1;
-  } else {
+  // Rank of the sorted element at each position (non-decreasing), as pandas ranks; with ties
+  // 'first' the rank at position p is p + 1 and no array is needed.
+  let rs: Float64Array | null = null;
+  if (ties !== 'first') {
+    rs = new Float64Array(n);
     let d = 0;
     for (let lo = 0; lo < n; ) {
       const v = x[order[lo]];
@@ -343,6 +343,7 @@ function scoreColumn(x: Float64Array, bins: number, ties: RfmTies, reverse: bool
       lo = hi;
     }
   }
+  const rankAt = (p: number): number => (rs === null ? p + 1 : rs[p]);
   // numpy.quantile(ranks, numpy.linspace(0, 1, bins + 1)) (method 'linear'), bit for bit.
   const step = 1 / bins;
   const edges: number[] = [];
@@ -350,12 +351,12 @@ function scoreColumn(x: Float64Array, bins: number, ties: RfmTies, reverse: bool
     const q = j === bins ? 1 : j * step;
     const virtual = (n - 1) * q;
     let e: number;
-    if (virtual >= n - 1) e = rs[n - 1]!;
+    if (virtual >= n - 1) e = rankAt(n - 1);
     else {
       const prev = Math.floor(virtual);
       const t = virtual - prev;
-      const a = rs[prev];
-      const b = rs[prev + 1];
+      const a = rankAt(prev);
+      const b = rankAt(prev + 1);
       const diff = b - a;
       e = t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
     }
@@ -366,7 +367,7 @@ function scoreColumn(x: Float64Array, bins: number, ties: RfmTies, reverse: bool
   // searchsorted(edges, rank, 'left'), the lowest edge included; ranks rise along `order`.
   let s = 0;
   for (let p = 0; p < n; p++) {
-    const rank = rs[p];
+    const rank = rs === null ? p + 1 : rs[p];
     while (s < ne && edges[s] < rank) s++;
     const score = s === 0 ? 1 : s;
     out[order[p]] = reverse ? k + 1 - score : score;
@@ -383,9 +384,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 function stableOrder(x: Float64Array): Uint32Array {
   const n = x.length;
-  const copy = new Float64Array(n);
-  for (let i = 0; i < n; i++) copy[i] = x[i] + 0; // -0 + 0 = +0
-  const words = new Uint32Array(copy.buffer);
+  // The bits of one value at a time through a one-element view (no copy of the column).
+  const one = new Float64Array(1);
+  const words = new Uint32Array(one.buffer);
   const H = LITTLE_ENDIAN ? 1 : 0;
   const L = 1 - H;
   let hi = new Uint32Array(n);
@@ -393,8 +394,9 @@ function stableOrder(x: Float64Array): Uint32Array {
   let idx = new Uint32Array(n);
   const counts = new Uint32Array(4 * 65536);
   for (let i = 0; i < n; i++) {
-    let h = words[2 * i + H];
-    let l = words[2 * i + L];
+    one[0] = x[i] + 0; // -0 + 0 = +0
+    let h = words[H];
+    let l = words[L];
     if (h >= 0x80000000) {
       h = ~h >>> 0;
       l = ~l >>> 0;
