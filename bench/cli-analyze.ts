@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, DEFAULT_SETTINGS } from '../src/cli/analyze.js';
 import type { TransactionTable } from '../src/cli/types.js';
+import { encodeCustomerIds } from '../src/cli/read.js';
 import { createRandom } from '../src/math/random.js';
 import { formatInt, formatMB, formatMs, stats } from './harness.js';
 import type { BenchTask, TaskResult } from './tasks.js';
@@ -62,7 +63,7 @@ export function simulatedTable(rows: number, seed: number): TransactionTable {
   }
   return {
     rows,
-    customerId,
+    ...encodeCustomerIds(customerId),
     timestamp,
     amount,
     line,

@@ -6,12 +6,14 @@
  * `clmkit/metrics`); this module only chains the calls and condenses their outputs into plain,
  * JSON-able data for the terminal, `--json` and the HTML report.
  *
- * Built for logs of tens of millions of rows: the library reads the table's own columns (interned
- * id strings, epoch-ms and amount typed arrays) without copies when cleaning removes nothing,
- * cleaning runs on customer-disjoint chunks (its duplicate check keeps per-row hash tables, fast
- * only while small; exact duplicates are always rows of one customer, so the chunked report is
- * the whole log's), and the per-customer summary is let go before the row-level lifecycle and
- * cohort passes.
+ * Built for logs of tens of millions of rows in bounded memory. The rows are laid out once in
+ * chunks of consecutive customers (in the library's customer order, see chunks.ts), and every
+ * pass over them — cleaning, cohorts, the holdout split, the summary, the lifecycle replay —
+ * runs chunk by chunk, so that its working memory (the id hash map, per-row scratch) is one
+ * chunk's; the per-chunk results add up to the whole log's exactly (tested against one chunk).
+ * The passes over the rows come first; then, when the caller hands the table over
+ * (`hooks.consume`), its columns go before the fits, CLV, stages and RFM, which read only the
+ * per-customer summary (and RFM, last, only four of its columns).
  *
  * @internal
  * @module
@@ -25,13 +27,14 @@ import type { CustomerSummary, TimeUnit, TransactionColumns } from '../data/type
 import { ClmError, ConvergenceError } from '../errors.js';
 import { createLifecycle, type Lifecycle } from '../lifecycle/lifecycle.js';
 import { resolveConfig } from '../lifecycle/config.js';
-import { stageHistoryOf, type PAliveScorer } from '../lifecycle/population.js';
+import { stageHistoryOfChunks, type PAliveScorer } from '../lifecycle/population.js';
 import { createRandom, type Random } from '../math/random.js';
 import { rocAuc } from '../metrics/classification.js';
 import { betaGeoModel, fitBetaGeo, type BetaGeoModel } from '../models/btyd/betaGeo.js';
 import { customerLifetimeValue, type SpendModel } from '../models/btyd/clv.js';
 import { fitGammaGamma, gammaGammaModel, type GammaGammaModel, type SpendColumns } from '../models/btyd/gammaGamma.js';
 import { rfmScores, rfmSegments } from '../segment/rfm.js';
+import { CHUNK_ROWS, chunkColumns, chunkLayout, SummaryJoiner, type ChunkLayout } from './chunks.js';
 import { CliError, EXIT } from './errors.js';
 import type {
   AnalysisResult,
@@ -63,10 +66,17 @@ export interface AnalyzeHooks {
   readonly onStep?: (step: string) => void;
   /** clmkit's version, for the result. @defaultValue `'dev'` */
   readonly version?: string;
+  /**
+   * Hands the table over: once the passes over its rows are done, the analysis empties its
+   * columns (zero-length arrays) so that their memory goes before the fits. The command line
+   * reads a table for one analysis and sets this. @defaultValue false
+   */
+  readonly consume?: boolean;
+  /** Rows per chunk of the passes over the rows (tests make it small). @defaultValue {@link CHUNK_ROWS} */
+  readonly chunkRows?: number;
+  /** A full garbage collection, run before each step (the command line passes one for large logs). */
+  readonly collectGarbage?: () => void;
 }
-
-/** Rows per cleaning chunk: cleanTransactions keeps per-row hash tables (its duplicate check), fastest while they stay small (10M rows: 2.2 s CPU in chunks of 50,000, 5.1 s of 1,000,000, 13 s in one). */
-const CLEAN_CHUNK_ROWS = 50_000;
 /** Source lines listed per cleaning reason. */
 const LINES_PER_REASON = 10;
 /** Size of the CLV and holdout score samples, and of the RFM scatter sample. */
@@ -88,6 +98,7 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
   const steps: { step: string; ms: number }[] = [];
   const notes: string[] = [];
   const run = <T>(name: string, label: string, fn: () => T): T => {
+    hooks?.collectGarbage?.();
     hooks?.onStep?.(label);
     const s = performance.now();
     const out = fn();
@@ -103,70 +114,46 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
   const rngClv = root.fork();
   const rngPoints = root.fork();
 
-  // 1. Cleaning.
-  const cleaned = run('clean', `cleaning ${table.rows.toLocaleString('en-US')} rows`, () => cleanTable(table, endOption, settings.end));
-  let cols: TransactionColumns | null = cleaned.columns;
-  const { firstMs, lastMs } = cleaned;
+  // 1. Cleaning, chunk by chunk: the rows are laid out in chunks of consecutive customers (in
+  //    the library's customer order) once, and every pass over the rows below goes chunk by
+  //    chunk, so its working memory is one chunk's (see chunks.ts).
+  const chunkRows = hooks?.chunkRows ?? CHUNK_ROWS;
+  const cleaned = run('clean', `cleaning ${table.rows.toLocaleString('en-US')} rows`, () => cleanTable(table, chunkRows, endOption, settings.end));
+  const { firstMs, lastMs, layout } = cleaned;
   const endMs = endOption ?? lastMs;
+  /** The kept rows of every chunk that has some, as library columns, with the chunk's index. */
+  const chunkInputs = function* (): Generator<{ p: number; cols: TransactionColumns }> {
+    for (let p = 0; p < layout.chunks; p++) {
+      if (cleaned.keptPerChunk[p] === 0) continue;
+      yield { p, cols: chunkColumns(table, layout, p, cleaned.keep) };
+    }
+  };
 
-  // 2. The passes over the log that need every row: the monthly cohorts and the holdout
-  //    validation (fit on the calibration period, compare with what happened after).
-  const cohorts = run('cohorts', 'building monthly cohorts', () => {
-    const c = cohortTable(cols!, { observationEnd: endMs, period: 'month' });
-    return { cohorts: [...c.cohorts], size: [...c.size], retention: c.retention.map((r) => [...r]) };
-  });
+  // 2. The monthly cohorts, and the holdout validation (fit on the calibration period, compare
+  //    with what happened after).
+  const cohorts = run('cohorts', 'building monthly cohorts', () => chunkedCohorts(chunkInputs(), endMs));
   let holdout: HoldoutValidation | null = null;
   if (holdoutOption !== undefined) {
     const h = holdoutOption;
     const holdoutText = settings.holdout!;
     holdout = run('holdout', 'validating on the holdout period', () =>
-      holdoutValidation(cols!, { calibrationMs: h, calibrationText: holdoutText, firstMs, endMs, unit, rng: rngHoldout, notes }),
+      holdoutValidation(chunkInputs(), layout, table.customerIds, cleaned.customers, { calibrationMs: h, calibrationText: holdoutText, firstMs, endMs, unit, rng: rngHoldout, notes }),
     );
   }
 
-  // 3. Summary of the whole period, the fits, and everything computed per customer. Only small
-  //    results leave this block, so the summary is garbage before the lifecycle passes below
-  //    (at 10M rows and 3.5M customers, holding it through them raised the peak by ~350 MB).
-  const perCustomer = ((): {
-    fits: ReturnType<typeof fitModels>;
-    value: ReturnType<typeof predict>;
-    rfm: ReturnType<typeof rfmTable>;
-    counts: number[];
-    window: number;
-    stages: readonly string[];
-    totals: { customers: number; repeatCustomers: number; revenue: number | null; transactions: number };
-  } => {
-    const s = run('summarize', 'summarizing customers', () => summarize(cols!, { unit, observationEnd: endMs }));
-    const fits = run('fit', 'fitting BG/NBD and Gamma-Gamma', () => fitModels(s, unit, notes));
+  // 3. Summary of the whole period: the chunks' summaries end to end are the log's.
+  let s = run('summarize', 'summarizing customers', () => {
+    const joiner = new SummaryJoiner(layout, table.customerIds, cleaned.customers);
+    for (const { p, cols } of chunkInputs()) joiner.add(p, summarize(cols, { unit, observationEnd: endMs }));
+    return joiner.finish().summary;
+  });
 
-    // The lifecycle's window ("bought recently" = within it) comes from the data unless given: a
-    // 30-day window on a shop whose customers buy every few months calls nearly everyone churned.
-    const window = settings.window ?? autoWindow(s);
-    const lcEnd = createLifecycle({ window });
-
-    // 4. Predictions: P(alive), expected purchases and CLV over the horizon; top customers.
-    const value = run('clv', 'computing CLV', () => predict(s, fits.bg, fits.spend, settings, rngClv));
-
-    // 5. RFM segments.
-    const rfm = run('rfm', 'scoring RFM segments', () => rfmTable(s, rngPoints));
-
-    // 6. Lifecycle stages at the observation end, from the summary (vectorised).
-    const counts = run('stages', 'classifying lifecycle stages', () => stageCountsAt(lcEnd, s, fits.bg));
-
-    const totals = {
-      customers: s.size,
-      repeatCustomers: countPositive(s.frequency),
-      revenue: s.hasMonetary ? sum(s.totalSpend) : null,
-      transactions: sum(s.transactions),
-    };
-    return { fits, value, rfm, counts, window, stages: lcEnd.stages, totals };
-  })();
-  const { fits, value, rfm, counts, window, totals } = perCustomer;
-
-  // 7. The lifecycle passes over the log: the stage mix at the last twelve month ends and the
-  //    transitions between them.
-  //    One parse and grouping of the log serves both (lifecycle.stageCounts and
-  //    lifecycle.transitionMatrix would each group it again: at 10M rows, ~300 MB more at the peak).
+  // 4. The lifecycle's window ("bought recently" = within it) comes from the data unless given:
+  //    a 30-day window on a shop whose customers buy every few months calls nearly everyone
+  //    churned. Then the last pass over the rows: the stage mix at the last twelve month ends and
+  //    the transitions between them.
+  const window = settings.window ?? autoWindow(s);
+  const lcEnd = createLifecycle({ window });
   const lcConfig = resolveConfig({ window });
   const history = run('lifecycle', 'replaying lifecycle stages', () => {
     const to = Math.floor(endMs / MS_PER_DAY) * MS_PER_DAY + MS_PER_DAY - 1;
@@ -174,7 +161,7 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
     const firstMonth = Math.max(lastMonth - 11, monthIndexFromDays(Math.floor(firstMs / MS_PER_DAY)));
     const from = daysFromMonthIndex(firstMonth) * MS_PER_DAY;
     const months = lastMonth - firstMonth + 1;
-    const both = months >= 1 ? stageHistoryOf(lcConfig, cols!, { every: 'month', from, to }) : null;
+    const both = months >= 1 ? stageHistoryOfChunks(lcConfig, () => mapIterable(chunkInputs(), (c) => c.cols), { every: 'month', from, to }) : null;
     const mix = both === null ? null : both.counts;
     const tm = both === null || months < 2 ? null : both.transitions;
     if (tm === null) notes.push('The stage transitions need at least two month ends in the data: none are shown.');
@@ -186,12 +173,32 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
           : { probabilities: tm.probabilities.map((r) => [...r]), counts: tm.counts.map((r) => [...r]), periods: tm.periods },
     };
   });
-  cols = null;
+  // The rows are not needed any more: let go of the layout, and of the table's columns when the
+  // caller handed the table over.
+  cleaned.release();
+  if (hooks?.consume === true) releaseTable(table);
+
+  // 5. The fits, and everything computed per customer from the summary.
+  const fits = run('fit', 'fitting BG/NBD and Gamma-Gamma', () => fitModels(s, unit, notes));
+  //    Predictions: P(alive), expected purchases and CLV over the horizon; top customers.
+  const value = run('clv', 'computing CLV', () => predict(s, fits.bg, fits.spend, settings, rngClv));
+  //    Lifecycle stages at the observation end, from the summary (vectorised).
+  const counts = run('stages', 'classifying lifecycle stages', () => stageCountsAt(lcEnd, s, fits.bg));
+  const totals = {
+    customers: s.size,
+    repeatCustomers: countPositive(s.frequency),
+    revenue: s.hasMonetary ? sum(s.totalSpend) : null,
+    transactions: sum(s.transactions),
+  };
+  //    RFM segments, last: they read only the ids, last purchases, frequency and spend, so the
+  //    other summary columns go first (at 3.5M customers, 140 MB less at the peak).
+  s = rfmColumnsOnly(s);
+  const rfm = run('rfm', 'scoring RFM segments', () => rfmTable(s, rngPoints));
   const lifecycle: AnalysisResult['lifecycle'] = {
     asOf: isoDate(endMs),
     window,
     windowSource: settings.window === undefined ? 'auto' : 'flag',
-    stages: [...perCustomer.stages],
+    stages: [...lcEnd.stages],
     counts,
     ...history,
   };
@@ -201,7 +208,7 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
     version: hooks?.version ?? 'dev',
     source: { name: table.source, format: table.format, bytes: table.bytes, columns: table.columns },
     settings: { ...settings },
-    cleaning: { rowsRead: table.rows, kept: cleaned.kept, removed: cleaned.removed, badCells: table.badCells },
+    cleaning: { rowsRead: table.rows, kept: cleaned.kept, removed: cleaned.removed, badCells: [...table.badCells] },
     overview: {
       firstDate: isoDate(firstMs),
       lastDate: isoDate(lastMs),
@@ -243,82 +250,50 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
 // Cleaning
 
 interface Cleaned {
-  /** The kept rows as columns (the table's own arrays when nothing was removed). */
-  readonly columns: TransactionColumns;
+  /** The rows in customer-range chunks (emptied by {@link release}). */
+  readonly layout: ChunkLayout;
+  /** 1 for each kept row (emptied by {@link release}). */
+  readonly keep: Uint8Array;
+  /** Kept rows per chunk. */
+  readonly keptPerChunk: Int32Array;
   readonly kept: number;
+  /** Customers with at least one kept row. */
+  readonly customers: number;
   readonly removed: CleaningRow[];
   readonly firstMs: number;
   readonly lastMs: number;
+  /** Lets go of the layout and the row flags. */
+  release(): void;
 }
 
 /**
- * cleanTransactions on the table, by customer-disjoint chunks of about CLEAN_CHUNK_ROWS rows
- * (customers are spread over the chunks by a hash of their id, so an exact duplicate — always a
- * row of the same customer — is in the same chunk as its original and the report is the whole
- * log's), with the report mapped to source lines; then the kept rows as columns for the other steps.
+ * cleanTransactions on the table, by customer-range chunks of about `chunkRows` rows (an exact
+ * duplicate is always a row of the same customer, so it is in the same chunk as its original and
+ * the report is the whole log's), with the report mapped to source lines.
  */
-function cleanTable(table: TransactionTable, endMs: number | undefined, endText: string | undefined): Cleaned {
+function cleanTable(table: TransactionTable, chunkRows: number, endMs: number | undefined, endText: string | undefined): Cleaned {
   const n = table.rows;
-  const chunks = Math.max(1, Math.ceil(n / CLEAN_CHUNK_ROWS));
-  // `order` lists each chunk's rows, in input order within the chunk.
-  const start = new Int32Array(chunks + 1);
-  let order: Int32Array | null = null;
-  if (chunks > 1) {
-    order = new Int32Array(n);
-    const chunkOf = order; // the chunk of each row first, then (in place of it) the order
-    let last: string | undefined = undefined;
-    let lastChunk = 0;
-    for (let i = 0; i < n; i++) {
-      const id = table.customerId[i];
-      if (id !== last) {
-        last = id;
-        lastChunk = hashId(id) % chunks;
-      }
-      chunkOf[i] = lastChunk;
-      start[lastChunk + 1]++;
-    }
-    for (let p = 0; p < chunks; p++) start[p + 1] += start[p];
-    const rowsOf = new Int32Array(n);
-    const fill = start.slice(0, chunks);
-    for (let i = 0; i < n; i++) rowsOf[fill[chunkOf[i]]++] = i;
-    order = rowsOf;
-  } else start[1] = n;
-
-  const keep = new Uint8Array(n);
+  let layout = chunkLayout(table, chunkRows);
+  const { order, start } = layout;
+  let keep = new Uint8Array(n);
+  const keptPerChunk = new Int32Array(layout.chunks);
   const counts = new Map<CleanReason, number>();
   const firstRows = new Map<CleanReason, number[]>();
   const descriptions = new Map<CleanReason, string>();
-  const amount = table.amount;
-  for (let p = 0; p < chunks; p++) {
+  for (let p = 0; p < layout.chunks; p++) {
     const a = start[p];
-    const len = start[p + 1] - a;
-    let input: TransactionColumns;
-    if (order === null) {
-      input = amount === null ? { customerId: table.customerId, timestamp: table.timestamp } : { customerId: table.customerId, timestamp: table.timestamp, amount };
-    } else {
-      const ids = new Array<string>(len);
-      const ts = new Float64Array(len);
-      const am = amount === null ? null : new Float64Array(len);
-      for (let j = 0; j < len; j++) {
-        const i = order[a + j];
-        ids[j] = table.customerId[i];
-        ts[j] = table.timestamp[i];
-        if (am !== null) am[j] = amount![i];
-      }
-      input = am === null ? { customerId: ids, timestamp: ts } : { customerId: ids, timestamp: ts, amount: am };
-    }
-    const r = cleanTransactions(input, { ...(endMs === undefined ? {} : { observationEnd: endMs }), maxReportedRows: LINES_PER_REASON });
+    const r = cleanTransactions(chunkColumns(table, layout, p, null), { ...(endMs === undefined ? {} : { observationEnd: endMs }), maxReportedRows: LINES_PER_REASON });
     const kept = r.kept;
-    for (let j = 0; j < kept.length; j++) keep[order === null ? kept[j] : order[a + kept[j]]] = 1;
+    for (let j = 0; j < kept.length; j++) keep[order[a + kept[j]]] = 1;
+    keptPerChunk[p] = kept.length;
     for (const rm of r.report.removed) {
       counts.set(rm.reason, (counts.get(rm.reason) ?? 0) + rm.count);
       descriptions.set(rm.reason, rm.description);
       const list = firstRows.get(rm.reason) ?? [];
-      for (const j of rm.rows) list.push(order === null ? j : order[a + j]);
+      for (const j of rm.rows) list.push(order[a + j]);
       firstRows.set(rm.reason, list);
     }
   }
-  order = null;
 
   const removed: CleaningRow[] = [];
   for (const reason of CLEAN_REASONS) {
@@ -328,7 +303,22 @@ function cleanTable(table: TransactionTable, endMs: number | undefined, endText:
     removed.push({ reason, description: describe(reason, descriptions.get(reason) ?? '', table), count, lines: rows.map((i) => table.line[i]) });
   }
   let keptCount = 0;
-  for (let i = 0; i < n; i++) keptCount += keep[i];
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  const seen = new Uint8Array(table.customerIds.length);
+  let customers = 0;
+  for (let i = 0; i < n; i++) {
+    if (keep[i] === 0) continue;
+    keptCount++;
+    const t = table.timestamp[i];
+    if (t < firstMs) firstMs = t;
+    if (t > lastMs) lastMs = t;
+    const c = table.customerCode[i];
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      customers++;
+    }
+  }
 
   // Too much unreadable: a wrong column or date format, not dirty data.
   let unreadable = 0;
@@ -350,39 +340,70 @@ function cleanTable(table: TransactionTable, endMs: number | undefined, endText:
       n === 0 ? undefined : 'check the column choices (--customer-col, --date-col, --amount-col) and the date format (--date-format)',
     );
   }
-
-  // The kept rows as columns. Without removals the table's own arrays serve as they are.
-  let ids = table.customerId;
-  let ts = table.timestamp;
-  let am = amount;
-  if (keptCount < n) {
-    ids = new Array<string>(keptCount);
-    ts = new Float64Array(keptCount);
-    am = amount === null ? null : new Float64Array(keptCount);
-    for (let i = 0, j = 0; i < n; i++) {
-      if (keep[i] === 0) continue;
-      ids[j] = table.customerId[i];
-      ts[j] = table.timestamp[i];
-      if (am !== null) am[j] = amount![i];
-      j++;
-    }
-  }
-  let firstMs = Infinity;
-  let lastMs = -Infinity;
-  for (let j = 0; j < keptCount; j++) {
-    const t = ts[j];
-    if (t < firstMs) firstMs = t;
-    if (t > lastMs) lastMs = t;
-  }
-  const columns: TransactionColumns = am === null ? { customerId: ids, timestamp: ts } : { customerId: ids, timestamp: ts, amount: am };
-  return { columns, kept: keptCount, removed, firstMs, lastMs };
+  return {
+    get layout() {
+      return layout;
+    },
+    get keep() {
+      return keep;
+    },
+    keptPerChunk,
+    kept: keptCount,
+    customers,
+    removed,
+    firstMs,
+    lastMs,
+    release() {
+      layout = chunkLayout({ customerCode: new Int32Array(0), customerIds: [''] });
+      keep = new Uint8Array(0);
+    },
+  };
 }
 
-/** FNV-1a hash of a string's UTF-16 code units (spreads customers over the cleaning chunks). */
-function hashId(id: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
-  return h >>> 0;
+/** Empties a table handed over to {@link analyze} (`hooks.consume`): its row columns become zero-length. */
+function releaseTable(table: TransactionTable): void {
+  const t = table as { -readonly [K in keyof TransactionTable]: TransactionTable[K] };
+  t.customerCode = new Int32Array(0);
+  t.timestamp = new Float64Array(0);
+  t.amount = t.amount === null ? null : new Float64Array(0);
+  t.line = new Int32Array(0);
+}
+
+/**
+ * The summary with only the columns `rfmScores` reads from a summary (recency as days since the
+ * last purchase) and {@link rfmTable} reads; the others are zero-length, so that the caller's
+ * copy can be the last reference to them.
+ */
+function rfmColumnsOnly(s: CustomerSummary): CustomerSummary {
+  const none = new Float64Array(0);
+  return { ...s, recency: none, T: none, monetaryValue: none, transactions: none, firstPurchase: none };
+}
+
+/** Maps the values of an iterable lazily. */
+function* mapIterable<T, U>(it: Iterable<T>, f: (t: T) => U): Generator<U> {
+  for (const t of it) yield f(t);
+}
+
+/**
+ * cohortTable on each chunk, added up: chunks hold disjoint customers, so a cohort's size and its
+ * active customers per period are the sums of the chunks' (and the retention their ratio).
+ */
+function chunkedCohorts(chunks: Iterable<{ cols: TransactionColumns }>, endMs: number): AnalysisResult['cohorts'] {
+  const byStart = new Map<number, { label: string; size: number; active: number[] }>();
+  for (const { cols } of chunks) {
+    const c = cohortTable(cols, { observationEnd: endMs, period: 'month' });
+    for (let i = 0; i < c.cohorts.length; i++) {
+      const key = c.cohortStart[i].getTime();
+      const row = byStart.get(key);
+      if (row === undefined) byStart.set(key, { label: c.cohorts[i], size: c.size[i], active: [...c.activeCustomers[i]] });
+      else {
+        row.size += c.size[i];
+        c.activeCustomers[i].forEach((v, k) => (row.active[k] += v));
+      }
+    }
+  }
+  const rows = [...byStart.entries()].sort((x, y) => x[0] - y[0]).map((e) => e[1]);
+  return { cohorts: rows.map((r) => r.label), size: rows.map((r) => r.size), retention: rows.map((r) => r.active.map((v) => v / r.size)) };
 }
 
 /** The library's description of a reason, in the table's column names. */
@@ -438,7 +459,13 @@ interface HoldoutArgs {
   readonly notes: string[];
 }
 
-function holdoutValidation(cols: TransactionColumns, o: HoldoutArgs): HoldoutValidation {
+function holdoutValidation(
+  chunks: Iterable<{ p: number; cols: TransactionColumns }>,
+  layout: ChunkLayout,
+  names: readonly string[],
+  customers: number,
+  o: HoldoutArgs,
+): HoldoutValidation {
   const calDay = Math.floor(o.calibrationMs / MS_PER_DAY);
   if (!(o.calibrationMs >= o.firstMs && calDay < Math.floor(o.endMs / MS_PER_DAY))) {
     throw new CliError(
@@ -447,10 +474,18 @@ function holdoutValidation(cols: TransactionColumns, o: HoldoutArgs): HoldoutVal
       'the calibration period must end on or after the first date and before the observation end (the last date, or --end)',
     );
   }
-  const split = calibrationHoldoutSplit(cols, { calibrationEnd: o.calibrationMs, observationEnd: o.endMs, unit: o.unit });
-  const cal = split.calibration;
-  const actual = split.holdout.frequency;
-  const duration = split.holdout.duration;
+  // calibrationHoldoutSplit chunk by chunk, the calibration summaries (and the holdout counts,
+  // row for row) laid end to end.
+  const joiner = new SummaryJoiner(layout, names, customers, ['actual']);
+  let duration = NaN;
+  for (const { p, cols } of chunks) {
+    const split = calibrationHoldoutSplit(cols, { calibrationEnd: o.calibrationMs, observationEnd: o.endMs, unit: o.unit });
+    duration = split.holdout.duration;
+    joiner.add(p, split.calibration, { actual: split.holdout.frequency });
+  }
+  const joined = joiner.finish();
+  const cal = joined.summary;
+  const actual = joined.extra.actual;
   const fit = fitBetaGeoReporting(cal, o.unit, o.notes, 'calibration');
   const m = cal.size;
   const predicted = fit.model.conditionalExpectedPurchases(duration, cal);

@@ -479,8 +479,8 @@ export const MAX_BAD_CELLS = 20;
 
 /**
  * The columns of a {@link TransactionTable} under construction: typed arrays that grow (by half,
- * or to an estimate of the row count), trimmed at the end, customer ids as interned codes until
- * {@link finish}, plus the bad-cell record.
+ * or to an estimate of the row count), trimmed at the end, customer ids as interned codes,
+ * plus the bad-cell record.
  * @internal
  */
 export class ColumnsBuilder {
@@ -531,18 +531,27 @@ export class ColumnsBuilder {
   }
 
   /**
-   * The final columns: customer ids as strings (`strings[code]`, so equal ids are one string),
-   * typed arrays as views when little of them is unused, else as copies.
+   * The final columns: customer ids as their interned codes (`strings[code]` is the id, code 0 the
+   * empty id), typed arrays as views when little of them is unused, else as copies.
    */
-  finish(strings: readonly string[]): { customerId: string[]; timestamp: Float64Array; amount: Float64Array | null; line: Int32Array } {
+  finish(strings: readonly string[]): {
+    customerCode: Int32Array;
+    customerIds: readonly string[];
+    timestamp: Float64Array;
+    amount: Float64Array | null;
+    line: Int32Array;
+  } {
     const n = this.rows;
-    // `new Array(n)` filled by index: one allocation of exactly n slots (push would grow by copying).
-    const customerId = new Array<string>(n);
-    const codes = this.customerCode;
-    for (let i = 0; i < n; i++) customerId[i] = strings[codes[i]];
-    this.customerCode = new Int32Array(0);
     const copy = this.capacity - n > (n >> 3) + 1024;
     const trim = <T extends Float64Array | Int32Array>(a: T): T => (copy ? (a.slice(0, n) as T) : (a.subarray(0, n) as T));
-    return { customerId, timestamp: trim(this.timestamp), amount: this.amount === null ? null : trim(this.amount), line: trim(this.line) };
+    const customerCode = trim(this.customerCode);
+    this.customerCode = new Int32Array(0);
+    return {
+      customerCode,
+      customerIds: strings,
+      timestamp: trim(this.timestamp),
+      amount: this.amount === null ? null : trim(this.amount),
+      line: trim(this.line),
+    };
   }
 }

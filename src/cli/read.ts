@@ -422,7 +422,8 @@ function table(out: ColumnsBuilder, strings: readonly string[], columns: ColumnC
   const cols = out.finish(strings);
   return {
     rows: out.rows,
-    customerId: cols.customerId,
+    customerCode: cols.customerCode,
+    customerIds: cols.customerIds,
     timestamp: cols.timestamp,
     amount: cols.amount,
     line: cols.line,
@@ -623,4 +624,28 @@ export function sampleTable(): TransactionTable {
   const cols = out.finish(ids.strings);
   const badCells: BadCell[] = out.badCells;
   return { rows: n, ...cols, columns, badCells, badCellCounts: out.badCellCounts, source: 'bundled sample', bytes: 0, format: 'sample' };
+}
+
+/**
+ * Row `i`'s customer id, for every row of a table (a string array as long as the table; the
+ * analysis itself works on the codes).
+ * @internal
+ */
+export function rowCustomerIds(table: Pick<TransactionTable, 'customerCode' | 'customerIds'>): string[] {
+  const n = table.customerCode.length;
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = table.customerIds[table.customerCode[i]];
+  return out;
+}
+
+/**
+ * Codes for a column of customer ids, as the reader gives them: `''` is code 0, the others are
+ * numbered in order of first appearance (for tables built from strings: tests, benchmarks).
+ * @internal
+ */
+export function encodeCustomerIds(ids: readonly string[]): { customerCode: Int32Array; customerIds: string[] } {
+  const interner = new TextInterner();
+  const customerCode = new Int32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) customerCode[i] = interner.code(ids[i]);
+  return { customerCode, customerIds: interner.strings };
 }

@@ -34,14 +34,19 @@ export interface BadCell {
 /**
  * A transaction log read into columns, one entry per data row (header and blank lines excluded),
  * in file order. Unreadable cells are kept as markers so that cleaning counts and reports them:
- * an empty customer id is `''`, an unreadable date is `NaN`, an empty or non-numeric amount is `NaN`.
+ * an empty customer id has code 0, an unreadable date is `NaN`, an empty or non-numeric amount is `NaN`.
  * @internal
  */
 export interface TransactionTable {
   /** Data rows read. */
   readonly rows: number;
-  /** Customer id per row (strings interned: equal ids are the same string). */
-  readonly customerId: string[];
+  /**
+   * Customer id of each row as a code into {@link customerIds}: code 0 is the empty id, equal ids
+   * share one code (4 bytes a row, and the analysis groups rows by customer without hashing strings).
+   */
+  readonly customerCode: Int32Array;
+  /** The id of each code: `customerIds[customerCode[i]]` is row `i`'s id; `customerIds[0]` is `''`. */
+  readonly customerIds: readonly string[];
   /** Epoch milliseconds per row (dates without an offset are UTC), NaN when unreadable. */
   readonly timestamp: Float64Array;
   /** Amount per row, NaN when empty or unreadable; null when there is no amount column. */

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, DEFAULT_SETTINGS, sampleIndices, topIndices } from '../../src/cli/analyze.js';
 import { CliError } from '../../src/cli/errors.js';
+import { encodeCustomerIds } from '../../src/cli/read.js';
 import type { AnalysisResult, AnalyzeSettings, TransactionTable } from '../../src/cli/types.js';
 import { cleanTransactions } from '../../src/data/clean.js';
 import { sampleTransactions } from '../../src/data/sample.js';
@@ -22,7 +23,7 @@ function tableOf(records: readonly TransactionRecord[], source = 'bundled sample
   const n = records.length;
   return {
     rows: n,
-    customerId: records.map((r) => (r.customerId === '' ? '' : String(r.customerId))),
+    ...encodeCustomerIds(records.map((r) => (r.customerId === '' ? '' : String(r.customerId)))),
     timestamp: Float64Array.from(records, (r) => toEpochMs(r.timestamp)),
     amount: Float64Array.from(records, (r) => (typeof r.amount === 'number' ? r.amount : NaN)),
     line: Int32Array.from({ length: n }, (_, i) => i + 2),
@@ -164,13 +165,42 @@ describe('analyze on the bundled sample', () => {
     expect(other.rfm.segments).toEqual(withHoldout.rfm.segments);
   });
 
+  it('gives the same result, number for number, whatever the size of the customer-range chunks', () => {
+    // The reference is the same analysis in one chunk: every pass over the rows adds up its
+    // chunks exactly (summaries laid end to end in the library's customer order, integer counts).
+    const withSettings = { ...settings, holdout: '2024-06-30' };
+    const whole = stable(analyze(table, withSettings, { chunkRows: Infinity }));
+    expect(stable(withHoldout)).toBe(whole);
+    for (const chunkRows of [1, 97, 1000]) expect(stable(analyze(table, withSettings, { chunkRows })), `chunks of ${chunkRows} rows`).toBe(whole);
+  });
+
+  it('keeps the library customer order in chunks when some ids are numbers and others are not', () => {
+    // Numbers sort numerically only when every id is one: a chunk of numeric ids inside a log of
+    // mixed ids must still follow the log's (string) order.
+    const mixed = records.map((r, i) => ({ ...r, customerId: r.customerId === '' ? '' : i % 5 === 0 ? `x${String(r.customerId)}` : String(Number(String(r.customerId).replace(/\D/g, '')) * 7) }));
+    const t = tableOf(mixed);
+    const whole = analyze(t, settings, { chunkRows: Infinity });
+    expect(stable(analyze(t, settings, { chunkRows: 50 }))).toBe(stable(whole));
+    expect(whole.topCustomers.length).toBeGreaterThan(0);
+  });
+
+  it('empties a handed-over table once its rows are read (consume), with the same result', () => {
+    const own = tableOf(records);
+    const r = analyze(own, settings, { consume: true });
+    expect(stable(r)).toBe(stable(result));
+    expect(own.customerCode.length + own.timestamp.length + own.line.length + own.amount!.length).toBe(0);
+    expect(table.timestamp.length).toBe(records.length); // not handed over: untouched
+  });
+
   it('reports steps in order with timings and the peak RSS', () => {
-    expect(result.timings.steps.map((s) => s.step)).toEqual(['clean', 'cohorts', 'summarize', 'fit', 'clv', 'rfm', 'stages', 'lifecycle']);
+    expect(result.timings.steps.map((s) => s.step)).toEqual(['clean', 'cohorts', 'summarize', 'lifecycle', 'fit', 'clv', 'stages', 'rfm']);
     expect(withHoldout.timings.steps.map((s) => s.step)).toContain('holdout');
     expect(result.timings.peakRssBytes).toBeGreaterThan(1e6);
     const labels: string[] = [];
-    analyze(table, settings, { onStep: (s) => labels.push(s), version: '9.9.9' });
+    let collections = 0;
+    analyze(table, settings, { onStep: (s) => labels.push(s), version: '9.9.9', collectGarbage: () => collections++ });
     expect(labels).toHaveLength(8);
+    expect(collections).toBe(8); // one before each step
   });
 
   it('an observation end drops later rows and counts them', () => {
@@ -216,7 +246,7 @@ describe('analyze: errors for people', () => {
   });
 
   it('most customer ids empty → exit 1 naming the customer column and --customer-col', () => {
-    const bad: TransactionTable = { ...table, customerId: table.customerId.map((id, i) => (i % 3 === 0 ? id : '')) };
+    const bad: TransactionTable = { ...table, customerCode: table.customerCode.map((c, i) => (i % 3 === 0 ? c : 0)) };
     const e = thrown(() => analyze(bad, settings)) as CliError;
     expect(e.exitCode).toBe(1);
     expect(e.message).toContain("column 'customerId'");
@@ -299,7 +329,7 @@ function cdnowTable(path: string, idField: number, header: boolean): { table: Tr
   const table: TransactionTable = {
     ...tableOf([], path),
     rows: ids.length,
-    customerId: ids,
+    ...encodeCustomerIds(ids),
     timestamp: Float64Array.from(ms),
     amount: Float64Array.from(amount),
     line: Int32Array.from(line),

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run, type CliIo } from '../../src/cli/cli.js';
+import { garbageCollector, run, type CliIo } from '../../src/cli/cli.js';
 import type { AnalysisResult } from '../../src/cli/types.js';
 import { cleanTransactions } from '../../src/data/clean.js';
 import { sampleTransactions } from '../../src/data/sample.js';
@@ -241,5 +241,18 @@ describe.skipIf(!built || cdnow === null)('the built binary on CDNOW', () => {
     for (const [k, v] of Object.entries(published)) expect(Math.abs(cal.params[k as keyof typeof published] / v - 1)).toBeLessThan(1e-3);
     expect(cal.logLikelihood).toBeCloseTo(-9582.43, 1);
     expect(result.holdout!.totalActual).toBe(holdoutRepeats);
+  });
+});
+
+describe('garbage collection between the steps of a large analysis', () => {
+  it('Node lets the command line run a full collection, which frees unreachable memory', () => {
+    const gc = garbageCollector();
+    expect(gc).toBeTypeOf('function');
+    let big: Float64Array | null = new Float64Array(16 * 1024 * 1024); // 128 MB
+    big[0] = 1;
+    const before = process.memoryUsage().arrayBuffers;
+    big = null;
+    gc!();
+    expect(process.memoryUsage().arrayBuffers).toBeLessThan(before - 100 * 1024 * 1024);
   });
 });
