@@ -23,8 +23,8 @@ import type { BenchTask, TaskResult } from './tasks.js';
 
 const execFileAsync = promisify(execFile);
 
-/** Targets from issue 10. */
-export const CLI_TARGETS = { cdnowMs: 2000, tenMillionMs: 60_000, tenMillionRssBytes: 1024 ** 3 } as const;
+/** Targets from issue 10 (bytes in decimal GB, as every MB/GB target in BENCHMARKS.md). */
+export const CLI_TARGETS = { cdnowMs: 2000, tenMillionMs: 60_000, tenMillionRssBytes: 1e9 } as const;
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const CDNOW = path.join(process.env['CLMKIT_DATASETS'] ?? path.resolve(REPO_ROOT, '../shared/datasets'), 'cdnow', 'CDNOW_master.txt');
@@ -177,7 +177,7 @@ const tenMillionTask: BenchTask = {
       stats: stats(samples),
       notes: [
         `${formatInt(res.overview.customers)} customers, ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB CSV; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`,
-        `targets < 60 s: ${median < CLI_TARGETS.tenMillionMs ? '✓' : '✗'}, RSS < 1 GiB: ${peak < CLI_TARGETS.tenMillionRssBytes ? '✓' : '✗'}`,
+        `targets < 60 s: ${median < CLI_TARGETS.tenMillionMs ? '✓' : '✗'}, RSS < 1 GB (10^9 bytes): ${peak < CLI_TARGETS.tenMillionRssBytes ? '✓' : '✗'}`,
         `steps: ${res.timings.steps.map((s) => `${s.step} ${formatMs(s.ms)}`).join(', ')}`,
       ],
       details: { customers: res.overview.customers, peakRssBytes: peak },
