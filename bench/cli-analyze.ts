@@ -20,7 +20,7 @@ import { formatInt, formatMB, formatMs, stats } from './harness.js';
 import type { BenchTask, TaskResult } from './tasks.js';
 
 /** Targets (issue 10): the whole command under 60 s and 1 GB; the analysis's share of the time. */
-export const CLI_ANALYZE_TARGETS = { analyzeMs: 35_000, peakRssBytes: 1e9 } as const;
+export const CLI_ANALYZE_TARGETS = { analyzeMs: 35_000 } as const;
 
 /**
  * A simulated log of exactly `rows` rows as a {@link TransactionTable}: the process of
@@ -111,7 +111,9 @@ function child(rows: number, seed: number, holdout: string | undefined): void {
   };
   const t1 = performance.now();
   const c1 = process.cpuUsage();
-  const result = analyze(table, { ...DEFAULT_SETTINGS, holdout }, { onStep: mark });
+  // As the command line runs it: the table handed over, a full GC between steps.
+  const gc = globalThis.gc;
+  const result = analyze(table, { ...DEFAULT_SETTINGS, holdout }, { onStep: mark, consume: true, ...(gc === undefined ? {} : { collectGarbage: () => { gc(); } }) });
   const cpu = process.cpuUsage(c1);
   mark('end');
   const analyzeMs = performance.now() - t1;
@@ -155,7 +157,7 @@ function runChild(rows: number, seed: number, holdout: string | undefined, say: 
 function task(name: string, holdout: string | undefined): BenchTask {
   return {
     name,
-    description: `analyze() of clmkit analyze on a 10,000,000-row simulated table (string ids)${holdout === undefined ? '' : `, holdout ${holdout}`} — child process, peak RSS includes the table`,
+    description: `analyze() of clmkit analyze on a 10,000,000-row simulated table (string ids)${holdout === undefined ? '' : `, holdout ${holdout}`} — child process, as the CLI runs it (table handed over, GC between steps)`,
     defaultRuns: 1,
     async run(ctx): Promise<TaskResult> {
       const rows = ctx.data.sizes.stream.rows;
@@ -170,9 +172,8 @@ function task(name: string, holdout: string | undefined): BenchTask {
       const notes = [
         `${formatInt(r.customers)} customers`,
         `CPU ${formatMs(r.cpuMs)}`,
-        `peak RSS ${formatMB(r.peakRssBytes)} (table alone ${formatMB(r.tableRssBytes)})`,
+        `peak RSS ${formatMB(r.peakRssBytes)}, generating the table from strings included (RSS after it ${formatMB(r.tableRssBytes)}; the memory target is cli-e2e-10m's)`,
         `< 35 s ${r.analyzeMs < CLI_ANALYZE_TARGETS.analyzeMs ? '✓' : '✗'}`,
-        `< 1 GB ${r.peakRssBytes < CLI_ANALYZE_TARGETS.peakRssBytes ? '✓' : '✗'}`,
         steps,
       ];
       const details: Record<string, number> = { customers: r.customers, cpuMs: r.cpuMs, peakRssBytes: r.peakRssBytes, tableRssBytes: r.tableRssBytes };

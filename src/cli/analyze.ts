@@ -476,7 +476,9 @@ function holdoutValidation(
   }
   // calibrationHoldoutSplit chunk by chunk, the calibration summaries (and the holdout counts,
   // row for row) laid end to end.
-  const joiner = new SummaryJoiner(layout, names, customers, ['actual']);
+  // The calibration summary keeps only the columns BG/NBD reads (x, t_x, T): at 3.5M customers
+  // 140 MB less while the rows are still held.
+  const joiner = new SummaryJoiner(layout, names, customers, ['actual'], ['frequency', 'recency', 'T']);
   let duration = NaN;
   for (const { p, cols } of chunks) {
     const split = calibrationHoldoutSplit(cols, { calibrationEnd: o.calibrationMs, observationEnd: o.endMs, unit: o.unit });

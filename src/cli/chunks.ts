@@ -137,11 +137,14 @@ export function chunkColumns(
 
 type SummaryColumns = ReturnType<typeof summaryColumns>;
 const NUMERIC_COLUMNS = ['frequency', 'recency', 'T', 'monetaryValue', 'totalSpend', 'transactions', 'firstPurchase', 'lastPurchase'] as const;
+/** A per-customer number column of a {@link CustomerSummary}. @internal */
+export type SummaryNumberColumn = (typeof NUMERIC_COLUMNS)[number];
 
 /**
  * Lays per-chunk {@link CustomerSummary} results end to end, in the whole log's customer order,
  * into columns allocated once for at most `capacity` customers; extra per-customer columns
- * (aligned with each chunk's summary, such as the holdout counts) ride along.
+ * (aligned with each chunk's summary, such as the holdout counts) ride along. With `only`, the
+ * other number columns are left zero-length (for a caller that reads only those).
  * @internal
  */
 export class SummaryJoiner<Extra extends string = never> {
@@ -156,8 +159,11 @@ export class SummaryJoiner<Extra extends string = never> {
     private readonly names: readonly string[],
     capacity: number,
     extraColumns: readonly Extra[] = [],
+    private readonly only: readonly SummaryNumberColumn[] = NUMERIC_COLUMNS,
   ) {
-    this.cols = summaryColumns(capacity);
+    this.cols = summaryColumns(0);
+    this.cols.customerId = new Array<string>(capacity);
+    for (const col of only) this.cols[col] = new Float64Array(capacity);
     this.extra = {} as Record<Extra, Float64Array>;
     for (const k of extraColumns) this.extra[k] = new Float64Array(capacity);
   }
@@ -185,7 +191,7 @@ export class SummaryJoiner<Extra extends string = never> {
     for (let j = 0; j < m; j++) {
       const k = perm === null ? j : perm[j];
       out.customerId[at + j] = s.customerId[k];
-      for (const col of NUMERIC_COLUMNS) out[col][at + j] = s[col][k];
+      for (const col of this.only) out[col][at + j] = s[col][k];
       if (extra !== undefined) for (const e in this.extra) this.extra[e][at + j] = extra[e][k];
     }
     this.size += m;
@@ -206,8 +212,8 @@ export class SummaryJoiner<Extra extends string = never> {
     if (first === null) throw new Error('SummaryJoiner.finish: no chunk was added');
     const m = this.size;
     const c = this.cols;
-    const fit = m === c.frequency.length;
-    const trim = (a: Float64Array): Float64Array => (fit ? a : a.slice(0, m));
+    const fit = m === c.customerId.length;
+    const trim = (a: Float64Array): Float64Array => (fit || a.length === 0 ? a : a.slice(0, m));
     const cols: Partial<SummaryColumns> = { customerId: fit ? c.customerId : c.customerId.slice(0, m) };
     for (const col of NUMERIC_COLUMNS) cols[col] = trim(c[col]);
     const extra = {} as Record<Extra, Float64Array>;
