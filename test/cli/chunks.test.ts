@@ -71,4 +71,18 @@ describe('SummaryJoiner', () => {
       { seed: 4, numRuns: 200 },
     );
   });
+
+  it('keeps only the number columns asked for (the others zero-length)', () => {
+    const ids = ['b', 'a', 'b', 'c', 'a'];
+    const table = { ...encodeCustomerIds(ids), timestamp: Float64Array.from([1, 2, 3, 4, 5], (d) => Date.UTC(2024, 0, d)), amount: null };
+    const whole = summarize({ customerId: ids, timestamp: table.timestamp });
+    const layout = chunkLayout(table, 2);
+    const joiner = new SummaryJoiner(layout, table.customerIds, 3, [], ['frequency', 'T']);
+    for (let p = 0; p < layout.chunks; p++) joiner.add(p, summarize(chunkColumns(table, layout, p, null), { observationEnd: whole.observationEnd }));
+    const { summary } = joiner.finish();
+    expect(summary.customerId).toEqual(['a', 'b', 'c']);
+    expect([...summary.frequency]).toEqual([...whole.frequency]);
+    expect([...summary.T]).toEqual([...whole.T]);
+    expect(summary.recency.length + summary.totalSpend.length + summary.lastPurchase.length).toBe(0);
+  });
 });
