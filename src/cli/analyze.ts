@@ -119,10 +119,11 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
   //    chunk, so its working memory is one chunk's (see chunks.ts).
   const chunkRows = hooks?.chunkRows ?? CHUNK_ROWS;
   const cleaned = run('clean', `cleaning ${table.rows.toLocaleString('en-US')} rows`, () => cleanTable(table, chunkRows, endOption, settings.end));
-  const { firstMs, lastMs, layout } = cleaned;
+  const { firstMs, lastMs } = cleaned;
   const endMs = endOption ?? lastMs;
   /** The kept rows of every chunk that has some, as library columns, with the chunk's index. */
   const chunkInputs = function* (): Generator<{ p: number; cols: TransactionColumns }> {
+    const layout = cleaned.layout; // not held beyond the loop: cleaned.release() lets it go
     for (let p = 0; p < layout.chunks; p++) {
       if (cleaned.keptPerChunk[p] === 0) continue;
       yield { p, cols: chunkColumns(table, layout, p, cleaned.keep) };
@@ -137,13 +138,13 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
     const h = holdoutOption;
     const holdoutText = settings.holdout!;
     holdout = run('holdout', 'validating on the holdout period', () =>
-      holdoutValidation(chunkInputs(), layout, table.customerIds, cleaned.customers, { calibrationMs: h, calibrationText: holdoutText, firstMs, endMs, unit, rng: rngHoldout, notes }),
+      holdoutValidation(chunkInputs(), cleaned.layout, table.customerIds, cleaned.customers, { calibrationMs: h, calibrationText: holdoutText, firstMs, endMs, unit, rng: rngHoldout, notes }),
     );
   }
 
   // 3. Summary of the whole period: the chunks' summaries end to end are the log's.
   let s = run('summarize', 'summarizing customers', () => {
-    const joiner = new SummaryJoiner(layout, table.customerIds, cleaned.customers);
+    const joiner = new SummaryJoiner(cleaned.layout, table.customerIds, cleaned.customers);
     for (const { p, cols } of chunkInputs()) joiner.add(p, summarize(cols, { unit, observationEnd: endMs }));
     return joiner.finish().summary;
   });

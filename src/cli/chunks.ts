@@ -101,8 +101,8 @@ export function chunkLayout(table: Pick<TransactionTable, 'customerCode' | 'cust
 }
 
 /**
- * The rows of chunk `p` as library columns (ids as strings), all of them or, with `keep`, those
- * whose flag is 1; `rowsOut` (when given) receives each returned row's table index.
+ * The rows of chunk `p` as library columns (ids as strings), in input order: all of them or, with
+ * `keep`, those whose flag is 1 (row `j` of the result is then the chunk's `j`-th kept row).
  * @internal
  */
 export function chunkColumns(
