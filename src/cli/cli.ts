@@ -63,7 +63,7 @@ Analysis
 Output
   --html <file>           also write a self-contained HTML report with charts
   --json                  print the result as JSON on stdout instead of tables
-  --quiet, -q             no progress on stderr
+  --quiet, -q             only errors on stderr (no progress, column or report notices)
   --no-color              no colours (also NO_COLOR=1; colours only on a terminal anyway)
 
 Examples
