@@ -118,7 +118,9 @@ export function analyze(table: TransactionTable, settings: AnalyzeSettings, hook
   //    the library's customer order) once, and every pass over the rows below goes chunk by
   //    chunk, so its working memory is one chunk's (see chunks.ts).
   const chunkRows = hooks?.chunkRows ?? CHUNK_ROWS;
-  const cleaned = run('clean', `cleaning ${table.rows.toLocaleString('en-US')} rows`, () => cleanTable(table, chunkRows, endOption, settings.end));
+  const cleaned = run('clean', `cleaning ${table.rows.toLocaleString('en-US')} rows`, () =>
+    cleanTable(table, chunkRows, endOption, settings.end, settings.keepDuplicates === true),
+  );
   const { firstMs, lastMs } = cleaned;
   const endMs = endOption ?? lastMs;
   /** The kept rows of every chunk that has some, as library columns, with the chunk's index. */
@@ -272,7 +274,7 @@ interface Cleaned {
  * duplicate is always a row of the same customer, so it is in the same chunk as its original and
  * the report is the whole log's), with the report mapped to source lines.
  */
-function cleanTable(table: TransactionTable, chunkRows: number, endMs: number | undefined, endText: string | undefined): Cleaned {
+function cleanTable(table: TransactionTable, chunkRows: number, endMs: number | undefined, endText: string | undefined, keepDuplicates: boolean): Cleaned {
   const n = table.rows;
   let layout = chunkLayout(table, chunkRows);
   const { order, start } = layout;
@@ -283,7 +285,11 @@ function cleanTable(table: TransactionTable, chunkRows: number, endMs: number | 
   const descriptions = new Map<CleanReason, string>();
   for (let p = 0; p < layout.chunks; p++) {
     const a = start[p];
-    const r = cleanTransactions(chunkColumns(table, layout, p, null), { ...(endMs === undefined ? {} : { observationEnd: endMs }), maxReportedRows: LINES_PER_REASON });
+    const r = cleanTransactions(chunkColumns(table, layout, p, null), {
+      ...(endMs === undefined ? {} : { observationEnd: endMs }),
+      duplicates: keepDuplicates ? 'keep' : 'remove',
+      maxReportedRows: LINES_PER_REASON,
+    });
     const kept = r.kept;
     for (let j = 0; j < kept.length; j++) keep[order[a + kept[j]]] = 1;
     keptPerChunk[p] = kept.length;
@@ -422,7 +428,7 @@ function describe(reason: CleanReason, library: string, table: TransactionTable)
     case 'after-observation-end':
       return 'dated after the observation end (--end)';
     case 'duplicate':
-      return 'exact duplicate of an earlier row';
+      return 'exact duplicate of an earlier row (--keep-duplicates keeps them)';
     default:
       return library;
   }

@@ -59,6 +59,8 @@ Analysis
   --seed <S>              seed for the samples behind the charts (default 1)
   --window <days>         lifecycle window: "bought recently" = within it (default: the mean time
                           between a customer's purchases in the log, 7 to 365 days)
+  --keep-duplicates       keep rows that repeat an earlier row exactly (default: removed, as a
+                          double export; keep them when the same purchase can really recur)
 
 Output
   --html <file>           also write a self-contained HTML report with charts
@@ -90,6 +92,7 @@ const ANALYZE_FLAGS = {
   top: { type: 'string' },
   seed: { type: 'string' },
   window: { type: 'string' },
+  'keep-duplicates': { type: 'boolean' },
   html: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -264,6 +267,7 @@ function readSettings(v: AnalyzeValues, demo: boolean): AnalyzeSettings {
     top: num('--top', v.top, DEFAULT_SETTINGS.top, (x) => Number.isInteger(x) && x >= 0 && x <= 100_000, 'a whole number ≥ 0'),
     seed: num('--seed', v.seed, DEFAULT_SETTINGS.seed, Number.isInteger, 'a whole number'),
     window: v.window === undefined ? undefined : num('--window', v.window, 30, (x) => Number.isInteger(x) && x >= 1 && x <= 3650, 'a whole number of days in [1, 3650]'),
+    keepDuplicates: v['keep-duplicates'] === true,
   };
 }
 

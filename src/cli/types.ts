@@ -84,6 +84,8 @@ export interface AnalyzeSettings {
   readonly seed: number;
   /** Lifecycle window in days ("bought recently" = within it); undefined = from the data (see analyze.ts autoWindow). */
   readonly window?: number | undefined;
+  /** Keep rows that repeat an earlier row exactly (customer, instant and amount) instead of removing them. @defaultValue false */
+  readonly keepDuplicates?: boolean | undefined;
 }
 
 /** One row of the cleaning report: rows removed for a reason, with their source lines. @internal */

@@ -256,3 +256,19 @@ describe('garbage collection between the steps of a large analysis', () => {
     expect(process.memoryUsage().arrayBuffers).toBeLessThan(before - 100 * 1024 * 1024);
   });
 });
+
+describe('--keep-duplicates (in-process)', () => {
+  it('keeps the exact duplicates cleaning would remove, and nothing else changes in the cleaning', async () => {
+    const base = JSON.parse((await inProcess(['demo', '--json'])).stdout) as AnalysisResult;
+    const kept = JSON.parse((await inProcess(['demo', '--json', '--keep-duplicates'])).stdout) as AnalysisResult;
+    // The reference is cleanTransactions on the bundled log, with and without duplicate removal.
+    const removedDup = cleanTransactions(sampleTransactions()).report.removed.find((x) => x.reason === 'duplicate')!.count;
+    expect(removedDup).toBeGreaterThan(0);
+    expect(base.cleaning.removed.some((x) => x.reason === 'duplicate')).toBe(true);
+    expect(kept.cleaning.removed.some((x) => x.reason === 'duplicate')).toBe(false);
+    expect(kept.cleaning.kept).toBe(base.cleaning.kept + removedDup);
+    expect(kept.cleaning.removed).toEqual(base.cleaning.removed.filter((x) => x.reason !== 'duplicate'));
+    expect(kept.overview.transactions).toBe(base.overview.transactions + removedDup);
+    expect(kept.settings.keepDuplicates).toBe(true);
+  });
+});
