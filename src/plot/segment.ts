@@ -60,6 +60,9 @@ const schema = z.strictObject({
   logX: z.optional(z.boolean()),
   logY: z.optional(z.boolean()),
 });
+/** Marker shapes for segments beyond the palette's colours (see {@link segmentScatter}). */
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left', 'triangle-right'] as const;
+
 const CONTEXT = 'segmentScatter';
 
 function capitalise(s: string): string {
@@ -68,7 +71,8 @@ function capitalise(s: string): string {
 
 /**
  * A scatter plot of points (customers) with two numeric fields on the axes, coloured by a
- * segment field (Okabe–Ito colour-blind-safe palette, segments in order of first appearance)
+ * segment field (Okabe–Ito colour-blind-safe palette, segments in order of first appearance;
+ * beyond its 8 colours they repeat with another marker shape each round)
  * and optionally sized by a third, with tooltips showing every plotted field — e.g. RFM
  * recency against frequency coloured by RFM segment. Sample large populations first: every point
  * is a mark.
@@ -156,7 +160,17 @@ export function segmentScatter(points: readonly Record<string, unknown>[], optio
   };
   const tooltip: JsonObject[] = [];
   if (useColor) {
-    encoding['color'] = { field: 'color', type: 'nominal', title: colorTitle, scale: { domain: segments, range: OKABE_ITO } };
+    encoding['color'] = { field: 'color', type: 'nominal', title: colorTitle, scale: { domain: segments, range: segments.map((_, k) => OKABE_ITO[k % OKABE_ITO.length]) } };
+    if (segments.length > OKABE_ITO.length) {
+      // More segments than colours: the colours repeat, each round with another marker shape, so
+      // that every segment is still one (colour, shape) pair, in the plot and in the legend.
+      encoding['shape'] = {
+        field: 'color',
+        type: 'nominal',
+        title: colorTitle,
+        scale: { domain: segments, range: segments.map((_, k) => SHAPES[Math.floor(k / OKABE_ITO.length) % SHAPES.length]) },
+      };
+    }
     tooltip.push({ field: 'color', type: 'nominal', title: colorTitle });
   }
   tooltip.push({ field: 'x', type: 'quantitative', title: xTitle, format: ',.4~f' }, { field: 'y', type: 'quantitative', title: yTitle, format: ',.4~f' });

@@ -21,6 +21,21 @@ describe('segmentScatter', () => {
     expect(r.marks('symbol')).toBe(4);
   });
 
+  it('gives every segment its own (colour, shape) pair when there are more segments than colours', async () => {
+    const names = Array.from({ length: 11 }, (_, k) => `S${k}`);
+    const spec = segmentScatter(names.map((segment, k) => ({ r: k, f: k + 1, segment })), { x: 'r', y: 'f' });
+    const enc = spec.encoding as { color: { scale: { range: string[] } }; shape: { field: string; scale: { domain: string[]; range: string[] } } };
+    expect(enc.shape.field).toBe('color');
+    expect(enc.shape.scale.domain).toEqual(names);
+    const pairs = names.map((_, k) => `${enc.color.scale.range[k]} ${enc.shape.scale.range[k]}`);
+    expect(new Set(pairs).size).toBe(11);
+    expect(new Set(enc.color.scale.range.slice(0, 8)).size).toBe(8); // the 8 Okabe–Ito colours first
+    const r = await checkSpec(spec);
+    expect(r.marks('symbol')).toBe(11);
+    // Up to 8 segments: colour only.
+    expect((segmentScatter(points, { x: 'recency', y: 'frequency' }).encoding as Record<string, unknown>)['shape']).toBeUndefined();
+  });
+
   it('uses symmetric-log axes on request, and field names with dots', async () => {
     const rows = [{ 'a.b': 0, 'c[0]': 1, group: 1 }, { 'a.b': 1000, 'c[0]': 5, group: 2 }];
     const spec = segmentScatter(rows, { x: 'a.b', y: 'c[0]', color: 'group', logX: true, logY: true });
