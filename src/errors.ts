@@ -112,13 +112,14 @@ export class NotEnoughDataError extends ClmError {
 
 /**
  * An iterative fit stopped without meeting its convergence criterion. Carries the best
- * parameters found, so the caller can inspect or warm-start from them.
+ * parameters found and their log-likelihood, so the caller can inspect, report or warm-start
+ * from them.
  *
  * @example
  * ```ts
  * import { ConvergenceError } from 'clmkit';
- * const err = new ConvergenceError('stopped after 100 iterations', { r: 0.24 }, 100, 3e-4);
- * console.log(err.bestParams.r, err.iterations); // 0.24 100
+ * const err = new ConvergenceError('stopped after 100 iterations', { r: 0.24 }, 100, 3e-4, -9582.9);
+ * console.log(err.bestParams.r, err.iterations, err.bestLogLikelihood); // 0.24 100 -9582.9
  * ```
  */
 export class ConvergenceError extends ClmError {
@@ -128,17 +129,21 @@ export class ConvergenceError extends ClmError {
   readonly iterations: number;
   /** Gradient norm (or the criterion's value) at the best parameters. */
   readonly gradientNorm: number;
+  /** Log-likelihood at the best parameters; NaN when the fit has none (or could not evaluate it). */
+  readonly bestLogLikelihood: number;
 
   constructor(
     message: string,
     bestParams: Readonly<Record<string, number>>,
     iterations: number,
     gradientNorm: number,
+    bestLogLikelihood = NaN,
   ) {
     super('CONVERGENCE', message);
     this.bestParams = bestParams;
     this.iterations = iterations;
     this.gradientNorm = gradientNorm;
+    this.bestLogLikelihood = bestLogLikelihood;
   }
 }
 

@@ -65,5 +65,7 @@ describe('errors', () => {
     const e = new ConvergenceError('m', { r: 0.24, alpha: 4.4 }, 100, 1e-3);
     expect(e.bestParams).toEqual({ r: 0.24, alpha: 4.4 });
     expect([e.iterations, e.gradientNorm]).toEqual([100, 1e-3]);
+    expect(e.bestLogLikelihood).toBeNaN(); // not given
+    expect(new ConvergenceError('m', { r: 0.24 }, 100, 1e-3, -9582.9).bestLogLikelihood).toBe(-9582.9);
   });
 });

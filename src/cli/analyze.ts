@@ -574,7 +574,7 @@ function fitBetaGeoReporting(data: CustomerSummary, unit: TimeUnit, notes: strin
     const p = e.bestParams;
     model = betaGeoModel({ r: p['r'], alpha: p['alpha'], a: p['a'], b: p['b'] });
     notes.push(`The ${what} BG/NBD fit did not converge after ${e.iterations} iterations (${e.message}); its predictions use the best parameters found.`);
-    return { model, fit: { params: { ...model.params }, logLikelihood: NaN, converged: false, iterations: e.iterations, unit } };
+    return { model, fit: { params: { ...model.params }, logLikelihood: e.bestLogLikelihood, converged: false, iterations: e.iterations, unit } };
   }
   if (!model.converged) notes.push(`The ${what} BG/NBD fit did not converge after ${model.iterations} iterations; its predictions use the parameters reached.`);
   const p = model.params;

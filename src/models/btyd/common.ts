@@ -646,6 +646,7 @@ export function fitMaximumLikelihood(problem: MaximumLikelihoodProblem): Maximum
       paramsOf(b.x),
       iterations,
       b.gnorm,
+      logLikelihood,
     );
   }
   return {

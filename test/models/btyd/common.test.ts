@@ -229,6 +229,9 @@ describe('fitMaximumLikelihood', () => {
     expect(err).toBeInstanceOf(ConvergenceError);
     expect(err.bestParams.p).toBeGreaterThan(1);
     expect(err.message).toMatch(/best log-likelihood/);
+    // The log-likelihood at the best parameters, in closed form: −negLogLik(log p) = 1e-3 · log(1 + p).
+    expect(err.bestLogLikelihood).toBeCloseTo(Math.log1p(err.bestParams.p) * 1e-3, 12);
+    expect(err.message).toContain(String(err.bestLogLikelihood));
     expect(err.message).toMatch(/p towards ∞/);
     // Once a parameter has run off to the boundary no restart is tried: one L-BFGS run of at most
     // 50 iterations (2,002 evaluations here, against 20,176 with the Nelder–Mead and four restarts).
