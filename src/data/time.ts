@@ -6,7 +6,7 @@
  */
 import type { Aggregation, TimeUnit, TimestampInput } from './types.js';
 
-/** Milliseconds in a day. */
+/** Milliseconds in a day. @internal */
 export const MS_PER_DAY = 86_400_000;
 
 /**

@@ -6,14 +6,22 @@
  *
  * @module
  */
-export * from './btyd/common.js';
+// public names only: the module's @internal helpers stay inside (test/package/exports.test.ts)
+export { checkModelJson, compressRfm, fitMaximumLikelihood, isSingleCustomer, parseBtydFitOptions, predictBatch, readRfm, unitOf } from './btyd/common.js';
+export type { BtydColumns, BtydFitOptions, BtydInput, BtydModelJson, CompressedRfm, CustomerFormula, CustomerRfm, FittedBtydModel, MaximumLikelihoodFit, MaximumLikelihoodProblem, NumericColumn, PredictBatchOptions, ResolvedBtydFitOptions, RfmData, TransactionModel } from './btyd/common.js';
 export * from './btyd/betaGeo.js';
 export * from './btyd/modifiedBetaGeo.js';
-export * from './btyd/paretoNbd.js';
-export * from './btyd/betaGeoBetaBinom.js';
+// public names only: the module's @internal helpers stay inside (test/package/exports.test.ts)
+export { fitParetoNbd, paretoNbdFromJSON, paretoNbdLogLikelihood, paretoNbdModel, simulateParetoNbd } from './btyd/paretoNbd.js';
+export type { ParetoNbdFitOptions, ParetoNbdModel, ParetoNbdParams, SimulateParetoNbdOptions, SimulatedParetoNbd } from './btyd/paretoNbd.js';
+// public names only: the module's @internal helpers stay inside (test/package/exports.test.ts)
+export { betaGeoBetaBinomFromJSON, betaGeoBetaBinomModel, fitBetaGeoBetaBinom, simulateBetaGeoBetaBinom } from './btyd/betaGeoBetaBinom.js';
+export type { BetaGeoBetaBinomColumns, BetaGeoBetaBinomCustomer, BetaGeoBetaBinomInput, BetaGeoBetaBinomModel, BetaGeoBetaBinomModelJson, BetaGeoBetaBinomParams, BetaGeoBetaBinomRecord, FitBetaGeoBetaBinomOptions, SimulateBetaGeoBetaBinomOptions, SimulatedBetaGeoBetaBinom } from './btyd/betaGeoBetaBinom.js';
 export * from './btyd/gammaGamma.js';
 export * from './btyd/clv.js';
-export * from './prep/matrix.js';
+// public names only: the module's @internal helpers stay inside (test/package/exports.test.ts)
+export { encodeClasses, getColumn, hstack, matrixFromColumns, matrixFromRecords, matrixFromRows, selectColumns, selectRows, toMatrix } from './prep/matrix.js';
+export type { DesignMatrix, DesignMatrixInput, EncodedClasses } from './prep/matrix.js';
 export * from './prep/encode.js';
 export * from './prep/split.js';
 export * from './classify/logistic.js';
