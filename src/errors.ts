@@ -9,7 +9,7 @@
  */
 
 /** The closed set of error codes clmkit throws. Stable across minor versions. */
-export type ClmErrorCode = 'INVALID_INPUT' | 'NOT_ENOUGH_DATA' | 'CONVERGENCE' | 'NOT_FITTED';
+export type ClmErrorCode = 'INVALID_INPUT' | 'NOT_ENOUGH_DATA' | 'CONVERGENCE' | 'NOT_FITTED' | 'MISSING_DEPENDENCY';
 
 /**
  * Base class of every error clmkit throws.
@@ -159,6 +159,28 @@ export class ConvergenceError extends ClmError {
 export class NotFittedError extends ClmError {
   constructor(message: string) {
     super('NOT_FITTED', message);
+  }
+}
+
+/**
+ * An entry point needs an optional peer dependency that is not installed (`clmkit/duckdb` needs
+ * `@duckdb/node-api`, `clmkit/store` needs `better-sqlite3`). The message says how to install it;
+ * `packageName` names it, and `cause` is the loader's own error.
+ *
+ * @example
+ * ```ts
+ * import { MissingDependencyError } from 'clmkit';
+ * const err = new MissingDependencyError('clmkit/store', 'better-sqlite3');
+ * console.log(err.code, err.packageName); // MISSING_DEPENDENCY better-sqlite3
+ * ```
+ */
+export class MissingDependencyError extends ClmError {
+  /** The npm package to install. */
+  readonly packageName: string;
+
+  constructor(feature: string, packageName: string, options?: { cause?: unknown }) {
+    super('MISSING_DEPENDENCY', `${feature} needs the optional peer dependency '${packageName}': install it with \`npm install ${packageName}\``, options);
+    this.packageName = packageName;
   }
 }
 

@@ -5,6 +5,7 @@ import {
   InvalidInputError,
   IssueCollector,
   MAX_ISSUES,
+  MissingDependencyError,
   NotEnoughDataError,
   NotFittedError,
 } from '../src/errors.js';
@@ -16,6 +17,7 @@ describe('errors', () => {
       [new NotEnoughDataError('need more', 2, 1), 'NOT_ENOUGH_DATA', 'NotEnoughDataError'],
       [new ConvergenceError('stuck', { r: 1 }, 10, 0.5), 'CONVERGENCE', 'ConvergenceError'],
       [new NotFittedError('fit first'), 'NOT_FITTED', 'NotFittedError'],
+      [new MissingDependencyError('clmkit/store', 'better-sqlite3'), 'MISSING_DEPENDENCY', 'MissingDependencyError'],
     ];
     for (const [err, code, name] of cases) {
       expect(err).toBeInstanceOf(ClmError);
@@ -59,6 +61,14 @@ describe('errors', () => {
     expect(err.issueCount).toBe(1000);
     expect(err.issues.length).toBe(MAX_ISSUES);
     expect(() => { new IssueCollector().throwIfAny('ctx'); }).not.toThrow();
+  });
+
+  it('MissingDependencyError names the package and the install command, and keeps the cause', () => {
+    const cause = new Error("Cannot find package 'better-sqlite3'");
+    const e = new MissingDependencyError('clmkit/store', 'better-sqlite3', { cause });
+    expect(e.packageName).toBe('better-sqlite3');
+    expect(e.message).toBe("clmkit/store needs the optional peer dependency 'better-sqlite3': install it with `npm install better-sqlite3`");
+    expect(e.cause).toBe(cause);
   });
 
   it('ConvergenceError carries the best parameters', () => {

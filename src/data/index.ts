@@ -51,6 +51,7 @@ export {
   ConvergenceError,
   InvalidInputError,
   MAX_ISSUES,
+  MissingDependencyError,
   NotEnoughDataError,
   NotFittedError,
   type ClmErrorCode,

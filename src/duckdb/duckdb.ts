@@ -6,7 +6,7 @@
  * @module
  */
 import * as z from 'zod/mini';
-import { InvalidInputError, NotEnoughDataError, type InputIssue } from '../errors.js';
+import { InvalidInputError, MissingDependencyError, NotEnoughDataError, type InputIssue } from '../errors.js';
 import { aggregationSchema, unitSchema } from '../data/summarize.js';
 import type { Aggregation, TimestampInput, TimeUnit } from '../data/types.js';
 import { summaryFromRows, type SqlCustomerSummary } from '../sql/compress.js';
@@ -63,10 +63,7 @@ async function loadDuckDB(): Promise<DuckDBModule> {
   try {
     return await import('@duckdb/node-api');
   } catch (cause) {
-    throw new Error(
-      "clmkit/duckdb needs the optional peer dependency '@duckdb/node-api': install it with `npm install @duckdb/node-api`",
-      { cause },
-    );
+    throw new MissingDependencyError('clmkit/duckdb', '@duckdb/node-api', { cause });
   }
 }
 
@@ -89,7 +86,7 @@ function stringLiteral(s: string): string {
  * and closed.
  *
  * @throws {@link InvalidInputError} for invalid options or NULL values.
- * @throws `Error` saying to install it when `@duckdb/node-api` is not installed.
+ * @throws {@link MissingDependencyError} saying to install it when `@duckdb/node-api` is not installed.
  *
  * @example
  * ```ts

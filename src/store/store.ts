@@ -8,7 +8,7 @@
  * @module
  */
 import * as z from 'zod/mini';
-import { ClmError, InvalidInputError } from '../errors.js';
+import { InvalidInputError, MissingDependencyError } from '../errors.js';
 import type { CustomerId } from '../data/types.js';
 import type { Lifecycle, LifecycleEvent, LifecycleHistoryEntry, LifecycleState } from '../lifecycle/index.js';
 import { parseOptions, show } from '../validate.js';
@@ -194,7 +194,7 @@ async function loadBetterSqlite3(): Promise<new (path: string) => SqliteDatabase
     const mod = (await import('better-sqlite3')) as unknown as { default: new (path: string) => SqliteDatabase };
     return mod.default;
   } catch (cause) {
-    throw new ClmError('INVALID_INPUT', "clmkit/store needs the optional peer dependency 'better-sqlite3': install it with `npm install better-sqlite3`", { cause });
+    throw new MissingDependencyError('clmkit/store', 'better-sqlite3', { cause });
   }
 }
 
@@ -420,7 +420,7 @@ export class Store {
  * Opens (creating when needed) a store in a SQLite file, `':memory:'`, or on a better-sqlite3
  * connection you opened (`{ database }`, left open by `close`). File databases use WAL
  * journaling with `synchronous = FULL`. `better-sqlite3` is an optional peer dependency loaded
- * here: without it, a ClmError (`INVALID_INPUT`) says to `npm install better-sqlite3`.
+ * here: without it, a {@link MissingDependencyError} (`MISSING_DEPENDENCY`) says to `npm install better-sqlite3`.
  *
  * @example
  * ```ts

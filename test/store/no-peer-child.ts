@@ -1,8 +1,8 @@
 /**
  * Child of store.test.ts, run with better-sqlite3 hidden (a resolve hook): importing clmkit/store
- * must work; openStore must reject with a ClmError that says how to install the peer.
+ * must work; openStore must reject with a MissingDependencyError that says how to install the peer.
  */
-import { ClmError } from '../../src/errors.js';
+import { MissingDependencyError } from '../../src/errors.js';
 import * as storeModule from '../../src/store/index.js';
 
 process.stdout.write(`imported ${typeof storeModule.openStore}\n`);
@@ -10,5 +10,5 @@ try {
   await storeModule.openStore(':memory:');
   process.stdout.write('opened\n');
 } catch (err) {
-  process.stdout.write(`${err instanceof ClmError ? err.code : 'other'}: ${(err as Error).message}\n`);
+  process.stdout.write(`${err instanceof MissingDependencyError ? `${err.code} ${err.packageName}` : 'other'}: ${(err as Error).message}\n`);
 }

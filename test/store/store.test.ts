@@ -219,6 +219,6 @@ describe('without the optional peer', () => {
     const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
     const child = fileURLToPath(new URL('./no-peer-child.ts', import.meta.url));
     const out = execFileSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--import', 'tsx', child], { encoding: 'utf8' });
-    expect(out).toBe("imported function\nINVALID_INPUT: clmkit/store needs the optional peer dependency 'better-sqlite3': install it with `npm install better-sqlite3`\n");
+    expect(out).toBe("imported function\nMISSING_DEPENDENCY better-sqlite3: clmkit/store needs the optional peer dependency 'better-sqlite3': install it with `npm install better-sqlite3`\n");
   }, 20_000);
 });
