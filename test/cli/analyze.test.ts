@@ -11,10 +11,12 @@ import { calibrationHoldoutSplit } from '../../src/data/split.js';
 import { summarize } from '../../src/data/summarize.js';
 import { toEpochMs } from '../../src/data/time.js';
 import type { TransactionRecord } from '../../src/data/types.js';
+import { createLifecycle } from '../../src/lifecycle/lifecycle.js';
 import { createRandom } from '../../src/math/random.js';
 import { fitBetaGeo } from '../../src/models/btyd/betaGeo.js';
 import { customerLifetimeValue } from '../../src/models/btyd/clv.js';
 import { fitGammaGamma } from '../../src/models/btyd/gammaGamma.js';
+import { rfmScores, rfmSegments } from '../../src/segment/rfm.js';
 import { datasetPath, missingMessage } from '../helpers/datasets.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -117,6 +119,23 @@ describe('analyze on the bundled sample', () => {
     expect(result.rfm.points).toHaveLength(Math.min(5000, result.overview.customers));
     expect(result.lifecycle.counts.reduce((a, b) => a + b, 0)).toBe(result.overview.customers);
     expect(result.lifecycle.stages).toHaveLength(result.lifecycle.counts.length);
+  });
+
+  it('stages at the end and RFM segments equal the library on the whole summary (classify with the BG/NBD P(alive); rfmScores + rfmSegments)', () => {
+    // The reference: the library's own calls on the summary of the cleaned log, with the window
+    // the analysis chose; at the last date and at an end early in the log (many new customers).
+    for (const end of [undefined, '2023-03-31']) {
+      const r = end === undefined ? result : analyze(table, { ...settings, end });
+      const cleanedHere = end === undefined ? cleaned : cleanTransactions(records, { observationEnd: end });
+      const s = summarize(cleanedHere.transactions, { unit: 'week', ...(end === undefined ? {} : { observationEnd: end }) });
+      const lc = createLifecycle({ window: r.lifecycle.window });
+      const classified = lc.classify(s, { model: fitBetaGeo(s) });
+      expect(r.lifecycle.counts, `end ${end ?? 'last date'}`).toEqual(lc.stages.map((st) => classified.counts[st]));
+      if (end !== undefined) expect(classified.counts['new']).toBeGreaterThan(0);
+      const expected = new Map<string, number>();
+      for (const name of rfmSegments(rfmScores(s))) expected.set(name, (expected.get(name) ?? 0) + 1);
+      expect(new Map(r.rfm.segments.map((row) => [row.segment, row.customers]))).toEqual(expected);
+    }
   });
 
   it('lifecycle: twelve month ends up to the observation end, transitions with rows summing to 1', () => {
