@@ -140,6 +140,8 @@ export function clvDistribution(values: ArrayLike<number>, options?: ClvDistribu
   ];
   const xScale: JsonObject = log ? { type: 'symlog' } : { zero: false };
   const x: JsonObject = { field: 'binStart', type: 'quantitative', title: valueTitle, scale: xScale };
+  const ticks = log ? symlogTicks(inv(lo), inv(hi)) : undefined;
+  if (ticks !== undefined) x['axis'] = { values: ticks, format: Math.max(Math.abs(inv(lo)), Math.abs(inv(hi))) >= 1e5 ? '~s' : ',~r' };
   const stats: DataRow[] = [
     { statistic: 'Mean', value: mean },
     { statistic: 'Median', value: median },
@@ -185,4 +187,25 @@ export function clvDistribution(values: ArrayLike<number>, options?: ClvDistribu
     data: { values: rows },
     layer,
   };
+}
+
+/**
+ * Tick values for a symmetric-log axis over [min, max]: 0 and 1, 2, 5 × 10^k (only 1 × 10^k past
+ * six decades), mirrored below 0. Vega's own symlog ticks bunch at the top of the range and leave
+ * the low values, where most customers are, unlabelled. Undefined below a span of 10, where the
+ * axis is nearly linear and Vega's ticks serve.
+ * @internal
+ */
+export function symlogTicks(min: number, max: number): number[] | undefined {
+  const span = Math.max(Math.abs(min), Math.abs(max));
+  if (!(span >= 10) || !Number.isFinite(span)) return undefined;
+  const top = Math.floor(Math.log10(span));
+  const steps = top + 1 > 6 ? [1] : [1, 2, 5];
+  const magnitudes: number[] = [];
+  for (let k = 0; k <= top; k++) for (const m of steps) magnitudes.push(m * 10 ** k);
+  const out: number[] = [];
+  for (const v of magnitudes) if (-v >= min && -v <= max) out.push(-v);
+  if (min <= 0 && max >= 0) out.push(0);
+  for (const v of magnitudes) if (v >= min && v <= max) out.push(v);
+  return out.sort((a, b) => a - b);
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { symlogTicks } from '../../src/plot/distribution.js';
 import { clvDistribution } from '../../src/plot/index.js';
 import { thrownInvalidInput } from '../helpers/thrown.js';
 import { checkSpec } from './render.js';
@@ -45,8 +46,19 @@ describe('clvDistribution', () => {
     // log1p(900)/4 ≈ 1.701: edges ≈ 0, 4.48, 29.0, 163.5, 900.
     expect(spec.data.values.map((d) => d.count)).toEqual([1, 3, 4, 1]);
     expect(JSON.stringify(spec)).toContain('"symlog"');
+    // Axis ticks 0 and 1-2-5 × 10^k up to the largest value (Vega's own bunch at the top).
+    const axis = (spec.layer as { encoding: { x: { axis?: { values: number[] } } } }[])[0].encoding.x.axis;
+    expect(axis?.values).toEqual([0, 1, 2, 5, 10, 20, 50, 100, 200, 500]);
     const r = await checkSpec(spec);
     expect(r.marks('rect')).toBe(4);
+  });
+
+  it('symlog ticks: 1-2-5 per decade, 1 per decade past six, mirrored below 0, none below a span of 10', () => {
+    expect(symlogTicks(0, 5500)).toEqual([0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
+    expect(symlogTicks(-30, 12)).toEqual([-20, -10, -5, -2, -1, 0, 1, 2, 5, 10]);
+    expect(symlogTicks(3, 2e7)).toEqual([10, 100, 1000, 1e4, 1e5, 1e6, 1e7]);
+    expect(symlogTicks(0, 9.5)).toBeUndefined();
+    expect(symlogTicks(0, Infinity)).toBeUndefined();
   });
 
   it('counts always sum to the number of finite values (property)', () => {
