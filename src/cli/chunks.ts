@@ -13,6 +13,7 @@
  * @internal
  * @module
  */
+import { canonicalNumber } from '../data/input.js';
 import { sortCustomers, summaryColumns } from '../data/summarize.js';
 import type { CustomerSummary, TransactionColumns } from '../data/types.js';
 import type { TransactionTable } from './types.js';
@@ -38,12 +39,6 @@ export interface ChunkLayout {
   readonly codeStart: Int32Array;
 }
 
-/** Whether an id is the canonical text of a finite number, as the library's id interning decides. */
-function isNumericId(id: string): boolean {
-  const v = Number(id);
-  return Number.isFinite(v) && String(v) === id;
-}
-
 /**
  * Lays the table's rows out in customer-range chunks of about `targetRows` rows (a customer with
  * more rows than that is a chunk of its own). Rows with an empty id (code 0) form a last chunk of
@@ -61,7 +56,7 @@ export function chunkLayout(table: Pick<TransactionTable, 'customerCode' | 'cust
   for (let c = 1; c < K; c++) {
     if (rowsOf[c] === 0) continue;
     present.push(c);
-    if (numeric && !isNumericId(table.customerIds[c])) numeric = false;
+    if (numeric && Number.isNaN(canonicalNumber(table.customerIds[c]))) numeric = false; // as the library's id interning decides
   }
   sortCustomers(present, table.customerIds, numeric && present.length > 0);
 

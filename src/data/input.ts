@@ -220,8 +220,8 @@ export class LogBuilder {
     if (typeof id !== 'string' || id.length === 0) return -1;
     let c = this.byString.get(id);
     if (c === undefined) {
-      const num = Number(id);
-      if (Number.isFinite(num) && String(num) === id) {
+      const num = canonicalNumber(id);
+      if (num === num) {
         c = this.byNumber.get(num);
         if (c === undefined) {
           c = this.keys.length;
@@ -314,6 +314,17 @@ export class LogBuilder {
       this.issues.throwIfAny(context);
     }
   }
+}
+
+/**
+ * The number a string id stands for when it is the canonical text of a finite number (`'42'`,
+ * not `'042'` or `'4.20'`), else NaN: such an id and that number are the same customer, and ids
+ * sort numerically when every one of them is such a number.
+ * @internal
+ */
+export function canonicalNumber(id: string): number {
+  const num = Number(id);
+  return Number.isFinite(num) && String(num) === id ? num : NaN;
 }
 
 /**
