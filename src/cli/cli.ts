@@ -396,11 +396,7 @@ export function garbageCollector(): (() => void) | undefined {
   try {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
-    if (typeof gc !== 'function') return undefined;
-    const collect = gc as () => void;
-    return () => {
-      collect();
-    };
+    return typeof gc === 'function' ? (gc as () => void) : undefined;
   } catch {
     return undefined;
   }
